@@ -1,0 +1,194 @@
+"""The command line: a thin shell over `leaklint.api`.
+
+Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error (including a
+path that does not exist).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from leaklint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "concise", "json", "sarif", "github")
+
+CHECK_EPILOG = """\b
+Examples:
+  leaklint check src/                         check a folder (node_modules, .git, .gitignored skipped)
+  leaklint check app.js --format concise      one line per finding, for editors
+  leaklint check . --format sarif -o out.sarif
+  leaklint check --select listener-leak,uncleared-timer src/
+  cat app.ts | leaklint check --stdin-filename app.ts -
+"""
+
+
+def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for v in values:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return tuple(out)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="leaklint")
+def cli() -> None:
+    """leaklint: find memory-leak-prone JavaScript and TypeScript."""
+
+
+@cli.command(epilog=CHECK_EPILOG)
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--select", multiple=True, help="Rule ids to run (comma-separated; ALL for every rule).")
+@click.option("--ignore", multiple=True, help="Rule ids not to run (comma-separated).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: nearest).")
+@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option("--stdin-filename", help="Read the source from standard input and report it under this name.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--report-unused-suppressions", is_flag=True, help="Report leaklint-disable comments that suppress nothing.")
+@click.option("--no-gitignore", is_flag=True, help="Do not skip files that .gitignore excludes.")
+@click.option("--category", help="SARIF automationDetails.id (run category for GitHub code scanning).")
+@click.option("--debug", is_flag=True, help="Raise internal errors with a traceback.")
+def check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
+          report_unused_suppressions, no_gitignore, category, debug) -> None:
+    """Check files and folders for memory-leak-prone code."""
+    if debug:
+        os.environ["LEAKLINT_STRICT"] = "1"
+    try:
+        code = _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
+                          report_unused_suppressions, no_gitignore, category)
+    except click.exceptions.Exit:
+        raise
+    except click.ClickException:
+        raise
+    except Exception as e:  # never a traceback for users; --debug shows it
+        if debug:
+            raise
+        click.echo(f"leaklint: internal error: {type(e).__name__}: {e} (rerun with --debug for details)", err=True)
+        code = EXIT_ERROR
+    sys.exit(code)
+
+
+def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
+               report_unused, no_gitignore, category) -> int:
+    from leaklint import api
+    from leaklint.docs import load_docs
+    from leaklint.findings import NotificationKind
+    from leaklint.semantic.model import environment_names
+    from leaklint.reporters import REPORTERS
+    from leaklint.settings import ConfigError, Settings, find_config, load_settings
+
+    known = set(load_docs())
+    sel, ign = _split_ids(select), _split_ids(ignore)
+    for r in sel + ign:
+        if r != "ALL" and r not in known:
+            raise click.UsageError(f"unknown rule id `{r}`; run `leaklint rules` for the list")
+    if stdin_filename is None and not paths:
+        raise click.UsageError("no paths given (use `.` for the current folder, or --stdin-filename with `-`)")
+
+    start = Path(stdin_filename).parent if stdin_filename else Path.cwd()
+    try:
+        settings = Settings()
+        if not isolated:
+            cfg = Path(config_path) if config_path else find_config(start)
+            if config_path and not Path(config_path).is_file():
+                raise ConfigError("config file not found", Path(config_path))
+            if cfg is not None:
+                settings = load_settings(cfg, known, set(environment_names()))
+    except ConfigError as e:
+        click.echo(f"leaklint: config error: {e}", err=True)
+        return EXIT_ERROR
+    if sel:
+        settings = settings.with_overrides(select=sel)
+    if ign:
+        settings = settings.with_overrides(ignore=tuple(settings.ignore) + ign)
+    if no_gitignore:
+        settings = settings.with_overrides(respect_gitignore=False)
+
+    if stdin_filename is not None:
+        raw = sys.stdin.buffer.read()
+        from leaklint.files import display_path
+
+        name = display_path(Path(stdin_filename))
+        result = api.check_text(raw, name, settings, report_unused)
+        text_lines = raw.decode("utf-8", "replace").splitlines()
+        report = api.collect([result], settings, 1,
+                             source_line=lambda p, n: text_lines[n - 1] if p == name and 0 < n <= len(text_lines) else "")
+    else:
+        report = api.check_paths(paths, settings, report_unused)
+    report.category = category
+
+    out_stream = None
+    try:
+        if output:
+            out_dir = Path(output).parent
+            if not out_dir.is_dir():
+                click.echo(f"leaklint: cannot write {output}: directory {out_dir} does not exist", err=True)
+                return EXIT_ERROR
+            out_stream = open(output, "w", encoding="utf-8", newline="\n")
+        REPORTERS[fmt](report, out_stream or sys.stdout)
+    except OSError as e:
+        click.echo(f"leaklint: cannot write {output}: {e.strerror or e}", err=True)
+        return EXIT_ERROR
+    finally:
+        if out_stream is not None:
+            out_stream.close()
+
+    failed = any(n.kind in (NotificationKind.UNREADABLE, NotificationKind.INTERNAL_ERROR) for n in report.notifications)
+    if failed:
+        return EXIT_ERROR
+    if report.findings and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def rules_cmd(fmt: str) -> None:
+    """List every rule."""
+    import json
+
+    from leaklint.docs import load_docs
+
+    docs = load_docs()
+    if fmt == "json":
+        click.echo(json.dumps([{"id": m.id, "summary": m.summary, "severity": m.severity.value,
+                                "precision": m.precision, "status": m.status, "tags": list(m.tags)}
+                               for m in docs.values()], indent=2))
+        return
+    width = max(len(i) for i in docs)
+    for m in docs.values():
+        click.echo(f"{m.id:<{width}}  {m.severity.value:<7}  {m.summary}")
+
+
+@cli.command("rule")
+@click.argument("rule_id")
+def rule_cmd(rule_id: str) -> None:
+    """Show a rule's document."""
+    from leaklint.docs import load_docs
+
+    docs = load_docs()
+    meta = docs.get(rule_id)
+    if meta is None:
+        raise click.UsageError(f"unknown rule id `{rule_id}`; known rules: {', '.join(docs)}")
+    body = meta.markdown.strip() + "\n"
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(body))
+    else:
+        click.echo(body, nl=False)
+
+
+def main() -> None:
+    cli(prog_name="leaklint")
+
+
+if __name__ == "__main__":
+    main()

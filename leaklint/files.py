@@ -1,0 +1,250 @@
+"""Finding the files to check, and what each one is: dialect (grammar) and source type."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pathspec
+
+from leaklint.semantic.scope import SourceType
+from leaklint.syntax import EXTENSIONS, Dialect
+
+ALWAYS_SKIPPED_DIRS = frozenset({"node_modules", ".git", ".hg", ".svn", ".leaklint_cache"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: Path  # as found (absolute or relative to the cwd)
+    display: str  # how it is shown in reports: relative to the cwd when possible, with "/"
+
+
+class DiscoveryError(Exception):
+    """A path given on the command line that cannot be checked at all."""
+
+
+def dialect_for(path: str | os.PathLike) -> Dialect | None:
+    return EXTENSIONS.get(os.path.splitext(str(path))[1].lower())
+
+
+def display_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        rel = str(path)
+    if rel.startswith(".." + os.sep) or rel == "..":
+        rel = str(path.resolve()) if not path.is_absolute() else str(path)
+    return rel.replace(os.sep, "/")
+
+
+class _Ignorer:
+    """Applies .gitignore files (real gitignore semantics via pathspec) found from the walk root down."""
+
+    def __init__(self) -> None:
+        self._specs: dict[Path, pathspec.PathSpec | None] = {}
+
+    def _spec(self, directory: Path) -> pathspec.PathSpec | None:
+        if directory not in self._specs:
+            spec = None
+            gi = directory / ".gitignore"
+            try:
+                if gi.is_file():
+                    lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
+                    spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+            except OSError:
+                spec = None
+            self._specs[directory] = spec
+        return self._specs[directory]
+
+    def ignored(self, path: Path, is_dir: bool, roots: list[Path]) -> bool:
+        """Whether any .gitignore in `roots` (directories from the repository top down to the parent) ignores path."""
+        for d in roots:
+            spec = self._spec(d)
+            if spec is None:
+                continue
+            try:
+                rel = path.relative_to(d).as_posix()
+            except ValueError:
+                continue
+            if is_dir:
+                rel += "/"
+            if spec.match_file(rel):
+                return True
+        return False
+
+
+def _repo_root(start: Path) -> Path | None:
+    for d in [start, *start.parents]:
+        if (d / ".git").exists():
+            return d
+    return None
+
+
+def discover(
+    paths: Iterable[str],
+    exclude: pathspec.PathSpec | None = None,
+    exclude_base: Path | None = None,
+    respect_gitignore: bool = True,
+    errors: list[tuple[str, str]] | None = None,
+) -> list[SourceFile]:
+    """Expand paths to source files, sorted and de-duplicated.
+
+    Directories are walked, skipping node_modules/.git and what .gitignore or `exclude` exclude.
+    A file named explicitly is always checked, whatever its extension. Paths that do not exist or
+    cannot be read are appended to `errors` as (path, message); the others are still returned.
+    """
+    ignorer = _Ignorer()
+    seen: set[Path] = set()
+    out: list[SourceFile] = []
+
+    def add(p: Path) -> None:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(SourceFile(p, display_path(p)))
+
+    def excluded(p: Path, is_dir: bool) -> bool:
+        if exclude is None:
+            return False
+        base = exclude_base or Path.cwd()
+        try:
+            rel = p.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            rel = p.as_posix()
+        return exclude.match_file(rel + ("/" if is_dir else ""))
+
+    for raw in paths:
+        p = Path(raw)
+        try:
+            is_dir = p.is_dir()
+            exists = is_dir or p.exists() or p.is_symlink()
+        except OSError as e:
+            if errors is not None:
+                errors.append((raw, f"cannot access: {e.strerror or e}"))
+            continue
+        if not exists:
+            if errors is not None:
+                errors.append((raw, "no such file or directory"))
+            continue
+        if not is_dir:
+            add(p)
+            continue
+        top = p.resolve()
+        repo = _repo_root(top) if respect_gitignore else None
+        base_roots: list[Path] = []
+        if repo is not None:
+            rel_parts = top.relative_to(repo).parts
+            d = repo
+            base_roots.append(d)
+            for part in rel_parts:
+                d = d / part
+                base_roots.append(d)
+        else:
+            base_roots.append(top)
+        for f in _walk(p, top, base_roots, ignorer, respect_gitignore, excluded, errors):
+            add(f)
+    out.sort(key=lambda f: f.display)
+    return out
+
+
+def _walk(p: Path, top: Path, base_roots: list[Path], ignorer: _Ignorer, respect_gitignore: bool, excluded, errors):
+    # explicit stack: (path as given, resolved dir, gitignore roots that apply)
+    stack = [(p, top, base_roots)]
+    visited: set[tuple[int, int]] = set()
+    while stack:
+        d, real, roots = stack.pop()
+        try:
+            st = real.stat()
+            key = (st.st_dev, st.st_ino)
+            if key in visited:  # symlink loop
+                continue
+            visited.add(key)
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError as e:
+            if errors is not None:
+                errors.append((display_path(d), f"cannot read directory: {e.strerror or e}"))
+            continue
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError:
+                continue
+            child = Path(entry.path)
+            real_child = real / name
+            if is_dir:
+                if name in ALWAYS_SKIPPED_DIRS:
+                    continue
+                if respect_gitignore and ignorer.ignored(real_child, True, roots):
+                    continue
+                if excluded(child, True):
+                    continue
+                subdirs.append((child, real_child if not entry.is_symlink() else real_child.resolve(), roots + [real_child]))
+            elif is_file:
+                if dialect_for(name) is None:
+                    continue
+                if respect_gitignore and ignorer.ignored(real_child, False, roots):
+                    continue
+                if excluded(child, False):
+                    continue
+                yield child
+        stack.extend(reversed(subdirs))
+
+
+# --- source type ----------------------------------------------------------------------------------
+
+_ESM_SYNTAX = re.compile(rb"^[ \t]*(import[ \t\n{*\"']|export[ \t\n{*])", re.M)
+_CJS_SYNTAX = re.compile(rb"\brequire\s*\(|\bmodule\.exports\b|\bexports\.\w+\s*=")
+
+
+@lru_cache(maxsize=4096)
+def _package_type(directory: Path) -> str | None:
+    """The "type" of the nearest package.json at or above directory ("module", "commonjs" or None)."""
+    for d in [directory, *directory.parents]:
+        pj = d / "package.json"
+        try:
+            if pj.is_file():
+                data = json.loads(pj.read_text(encoding="utf-8", errors="replace"))
+                t = data.get("type") if isinstance(data, dict) else None
+                return t if t in ("module", "commonjs") else "commonjs-default"
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+def source_type_for(path: str | os.PathLike, source: bytes, has_module_syntax: bool | None = None) -> SourceType:
+    """Node's rules: .mjs/.mts are modules and .cjs/.cts CommonJS; otherwise the nearest package.json
+    "type", then import/export syntax (module), then require/module.exports (CommonJS); else a script.
+    TypeScript files with import/export are modules; a .ts/.tsx file without is a script."""
+    ext = os.path.splitext(str(path))[1].lower()
+    if ext in (".mjs", ".mts"):
+        return SourceType.MODULE
+    if ext in (".cjs", ".cts"):
+        return SourceType.COMMONJS
+    if has_module_syntax is None:
+        has_module_syntax = bool(_ESM_SYNTAX.search(source))
+    if has_module_syntax:
+        return SourceType.MODULE
+    p = Path(path)
+    if str(path) not in ("", "-", "<stdin>"):
+        ptype = _package_type(p.resolve().parent)
+        if ptype == "module" and ext in (".js", ".jsx"):
+            return SourceType.MODULE
+        if ptype is not None and ext in (".js", ".jsx"):
+            # a .js file in a Node package is CommonJS unless it says otherwise
+            return SourceType.COMMONJS
+    if _CJS_SYNTAX.search(source):
+        return SourceType.COMMONJS
+    return SourceType.SCRIPT
+
+
+def iter_display(files: Iterable[SourceFile]) -> Iterator[str]:
+    for f in files:
+        yield f.display

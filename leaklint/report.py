@@ -1,0 +1,27 @@
+"""The result of a run, handed to a reporter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from leaklint.docs import RuleMeta
+from leaklint.findings import Finding, Notification
+
+
+@dataclass(slots=True)
+class Report:
+    findings: list[Finding]  # sorted by Finding.sort_key, suppressions already applied
+    notifications: list[Notification]  # sorted by Notification.sort_key
+    files_checked: int
+    rules: dict[str, RuleMeta]  # every registered rule, by id (SARIF lists them all)
+    enabled: tuple[str, ...]  # ids of the rules that ran
+    root: Path = field(default_factory=Path.cwd)  # paths in findings are relative to this
+    # (path, 1-based line) -> that line's text, for code frames; "" when unknown
+    source_line: Callable[[str, int], str] = lambda path, line: ""
+    version: str = ""
+    # findings hidden by inline suppressions (SARIF can list them as suppressed)
+    suppressed: list[Finding] = field(default_factory=list)
+    # findings dropped from SARIF because of upload limits (set by the SARIF reporter)
+    category: str | None = None

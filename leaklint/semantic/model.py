@@ -1,0 +1,164 @@
+"""The semantic model of one file: what rules ask instead of re-deriving scopes from syntax."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import Iterable, Iterator
+
+import tree_sitter as ts
+
+from leaklint.semantic.binder import FUNCTION_TYPES, Binder
+from leaklint.semantic.scope import Binding, Reference, Scope, ScopeKind, SourceType
+
+DEFAULT_ENVIRONMENTS = ("builtin", "node", "commonjs", "browser", "shared-node-browser", "worker")
+
+
+@lru_cache(maxsize=None)
+def _globals_data() -> dict[str, dict[str, bool]]:
+    with resources.files("leaklint.data").joinpath("globals.json").open("r", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=64)
+def known_globals(environments: tuple[str, ...] = DEFAULT_ENVIRONMENTS, extra: tuple[str, ...] = ()) -> frozenset[str]:
+    data = _globals_data()
+    names: set[str] = set()
+    for env in environments:
+        names.update(data.get(env, ()))
+    names.update(extra)
+    return frozenset(names)
+
+
+def environment_names() -> list[str]:
+    return sorted(_globals_data())
+
+
+class SemanticModel:
+    def __init__(self, root: ts.Node, source_type: SourceType, globals_: frozenset[str] | None = None) -> None:
+        self.root = root
+        self.source_type = source_type
+        binder = Binder(root, source_type).bind()
+        self.global_scope: Scope = binder.global_scope
+        self.module_scope: Scope = binder.module_scope
+        self.scopes: list[Scope] = binder.scopes
+        self._scope_by_node: dict[int, Scope] = binder.scope_by_node
+        self._index = binder.index
+        self.comments: list[ts.Node] = binder.comments
+        self.known_globals = globals_ if globals_ is not None else known_globals()
+
+    # --- nodes ----------------------------------------------------------------------------------
+
+    def nodes(self, *types: str) -> Iterator[tuple[ts.Node, Scope]]:
+        """Indexed nodes of the given types with the scope they occur in, in source order per type."""
+        for t in types:
+            yield from self._index.get(t, ())
+
+    def scope_of_function(self, fn: ts.Node) -> Scope | None:
+        """The scope a function (or class, block...) node opens."""
+        return self._scope_by_node.get(fn.id)
+
+    def scope_at(self, node: ts.Node) -> Scope:
+        """The innermost scope in which `node` occurs (for a function node: the scope around it)."""
+        a = node.parent
+        while a is not None:
+            s = self._scope_by_node.get(a.id)
+            if s is not None:
+                return s
+            a = a.parent
+        return self.module_scope
+
+    @cached_property
+    def functions(self) -> list[tuple[ts.Node, Scope]]:
+        return sorted(self.nodes(*FUNCTION_TYPES), key=lambda p: p[0].start_byte)
+
+    # --- references -----------------------------------------------------------------------------
+
+    @cached_property
+    def _ref_by_node(self) -> dict[int, Reference]:
+        out: dict[int, Reference] = {}
+        for scope in self.scopes:
+            for ref in scope.references:
+                out[ref.node.id] = ref
+        return out
+
+    @cached_property
+    def _binding_by_name_node(self) -> dict[int, Binding]:
+        out: dict[int, Binding] = {}
+        for scope in self.scopes:
+            for b in scope.variables.values():
+                if b.node is not None:
+                    out[b.node.id] = b
+        return out
+
+    def reference(self, identifier: ts.Node) -> Reference | None:
+        return self._ref_by_node.get(identifier.id)
+
+    def resolve(self, identifier: ts.Node) -> Binding | None:
+        """The binding an identifier refers to or declares; None when it names a global."""
+        ref = self._ref_by_node.get(identifier.id)
+        if ref is not None:
+            return ref.binding
+        return self._binding_by_name_node.get(identifier.id)
+
+    def is_global_name(self, identifier: ts.Node | None, *names: str) -> bool:
+        """True when `identifier` is a reference that resolves to the global of that name (not a local)."""
+        if identifier is None or identifier.type != "identifier":
+            return False
+        ref = self._ref_by_node.get(identifier.id)
+        if ref is None or ref.binding is not None:
+            return False
+        return not names or ref.name in names
+
+    def bindings(self) -> Iterator[Binding]:
+        for scope in self.scopes:
+            yield from scope.variables.values()
+
+    def is_module_level(self, binding: Binding) -> bool:
+        """Lives as long as the module: declared at the top of a module, CommonJS file or script."""
+        s = binding.scope
+        while s.kind is ScopeKind.TS_MODULE and s.parent is not None:
+            s = s.parent
+        return s is self.module_scope or s is self.global_scope
+
+    @cached_property
+    def unresolved(self) -> list[Reference]:
+        """References that resolve to no binding in the file (globals, known or not)."""
+        return [r for s in self.scopes for r in s.references if r.binding is None]
+
+    @cached_property
+    def implicit_globals(self) -> list[Reference]:
+        """Unresolved writes in sloppy code to names that are not known globals (eslint-scope's `implicit`)."""
+        out = []
+        for ref in self.unresolved:
+            if not ref.is_write or ref.scope.is_strict or ref.scope.dynamic:
+                continue
+            if ref.name in self.known_globals:
+                continue
+            out.append(ref)
+        return out
+
+    # --- structure ------------------------------------------------------------------------------
+
+    def enclosing_functions(self, node: ts.Node) -> Iterator[ts.Node]:
+        """The chain of enclosing functions, innermost first."""
+        a = node.parent
+        while a is not None:
+            if a.type in FUNCTION_TYPES:
+                yield a
+            a = a.parent
+
+    def enclosing_function(self, node: ts.Node) -> ts.Node | None:
+        return next(self.enclosing_functions(node), None)
+
+    @cached_property
+    def lifetime(self):
+        """Which code runs repeatedly and which values are long-lived (see `lifetime.Lifetime`)."""
+        from leaklint.semantic.lifetime import Lifetime
+
+        return Lifetime(self)
+
+    def references_to(self, bindings: Iterable[Binding]) -> Iterator[Reference]:
+        for b in bindings:
+            yield from b.references

@@ -1,0 +1,113 @@
+"""Scopes, bindings and references: the vocabulary of the semantic model (eslint-scope's semantics)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+import tree_sitter as ts
+
+
+class SourceType(enum.Enum):
+    SCRIPT = "script"  # browser script: top-level declarations are globals
+    COMMONJS = "commonjs"  # Node CommonJS: a function scope wraps the module
+    MODULE = "module"  # ES module: module scope, always strict
+
+
+class ScopeKind(enum.Enum):
+    GLOBAL = "global"
+    MODULE = "module"
+    FUNCTION = "function"
+    BLOCK = "block"
+    FOR = "for"
+    SWITCH = "switch"
+    CATCH = "catch"
+    CLASS = "class"
+    WITH = "with"
+    TS_MODULE = "ts-module"
+
+
+# scopes that `var` hoists to (eslint-scope's variableScope)
+VARIABLE_SCOPE_KINDS = frozenset({ScopeKind.GLOBAL, ScopeKind.MODULE, ScopeKind.FUNCTION, ScopeKind.TS_MODULE})
+
+
+class BindingKind(enum.Enum):
+    VAR = "var"
+    LET = "let"
+    CONST = "const"
+    USING = "using"
+    FUNCTION = "function"
+    FUNCTION_NAME = "function-name"  # the name of a named function expression, visible inside it
+    CLASS = "class"
+    PARAM = "param"
+    CATCH = "catch"
+    IMPORT = "import"
+    ENUM = "enum"
+    NAMESPACE = "namespace"
+    ARGUMENTS = "arguments"  # the implicit `arguments` of a non-arrow function
+    DECLARED = "declared"  # TypeScript `declare` (ambient): a name with no runtime definition here
+
+
+@dataclass(eq=False, slots=True)
+class Reference:
+    name: str
+    node: ts.Node  # the identifier
+    scope: "Scope"  # where the reference occurs
+    is_read: bool
+    is_write: bool
+    # the assignment / declarator / update node for writes; None for plain reads
+    write_expr: ts.Node | None = None
+    # true for the write made by a declaration's initialiser (`let x = 1`)
+    is_init: bool = False
+    binding: "Binding | None" = None  # None: resolves to the global object (known global or undeclared)
+
+    @property
+    def resolved(self) -> bool:
+        return self.binding is not None
+
+
+@dataclass(eq=False, slots=True)
+class Binding:
+    name: str
+    kind: BindingKind
+    scope: "Scope"
+    node: ts.Node | None  # the declaring identifier
+    declaration: ts.Node | None  # variable_declarator, function_declaration, class_declaration, ...
+    init: ts.Node | None = None  # the initial value of a declarator, when there is one
+    references: list[Reference] = field(default_factory=list)
+
+    @property
+    def writes(self) -> list[Reference]:
+        return [r for r in self.references if r.is_write]
+
+    @property
+    def reads(self) -> list[Reference]:
+        return [r for r in self.references if r.is_read]
+
+
+@dataclass(eq=False, slots=True)
+class Scope:
+    kind: ScopeKind
+    node: ts.Node
+    parent: "Scope | None"
+    is_strict: bool
+    variables: dict[str, Binding] = field(default_factory=dict)
+    references: list[Reference] = field(default_factory=list)
+    children: list["Scope"] = field(default_factory=list)
+    # the nearest function/module/global scope (where `var` goes)
+    variable_scope: "Scope" = None  # type: ignore[assignment]
+    # inside a `with` statement: names cannot be resolved statically
+    dynamic: bool = False
+
+    def lookup(self, name: str) -> Binding | None:
+        scope: Scope | None = self
+        while scope is not None:
+            b = scope.variables.get(name)
+            if b is not None:
+                return b
+            scope = scope.parent
+        return None
+
+    @property
+    def function_scope(self) -> "Scope":
+        return self.variable_scope
