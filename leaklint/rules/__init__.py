@@ -8,10 +8,27 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from leaklint.rules import implicit_global
+from leaklint.rules import (
+    emit_ack_no_timeout,
+    growing_array,
+    implicit_global,
+    listener_leak,
+    unbounded_cache,
+    unbounded_memoize,
+    uncleared_timer,
+)
 
 REGISTRY: dict[str, ModuleType] = {
-    implicit_global.RULE_ID: implicit_global,
+    m.RULE_ID: m
+    for m in (
+        emit_ack_no_timeout,
+        growing_array,
+        implicit_global,
+        listener_leak,
+        unbounded_cache,
+        unbounded_memoize,
+        uncleared_timer,
+    )
 }
 
 

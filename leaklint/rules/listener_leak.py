@@ -1,0 +1,11 @@
+"""listener-leak: (not implemented yet)."""
+
+from __future__ import annotations
+
+from leaklint.rules.base import RuleContext
+
+RULE_ID = "listener-leak"
+
+
+def check(ctx: RuleContext) -> None:
+    return None

@@ -1,0 +1,11 @@
+"""unbounded-cache: (not implemented yet)."""
+
+from __future__ import annotations
+
+from leaklint.rules.base import RuleContext
+
+RULE_ID = "unbounded-cache"
+
+
+def check(ctx: RuleContext) -> None:
+    return None

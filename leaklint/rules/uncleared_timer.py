@@ -1,0 +1,11 @@
+"""uncleared-timer: (not implemented yet)."""
+
+from __future__ import annotations
+
+from leaklint.rules.base import RuleContext
+
+RULE_ID = "uncleared-timer"
+
+
+def check(ctx: RuleContext) -> None:
+    return None
