@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable
 
 from leaklint import __version__
+from leaklint.cache import Cache
 from leaklint.checker import check_source
 from leaklint.docs import load_docs
-from leaklint.files import SourceFile, discover
+from leaklint.files import SourceFile, discover, source_type_context
 from leaklint.findings import FileResult, Notification, NotificationKind, Severity
 from leaklint.report import Report
 from leaklint.rules import REGISTRY
@@ -32,29 +35,51 @@ def check_text(
     return check_source(raw, path, settings, enabled, report_unused, real_path=path)
 
 
-def check_file(sf: SourceFile, settings: Settings, report_unused: bool = False) -> FileResult:
+def check_file(sf: SourceFile, settings: Settings, report_unused: bool = False, cache: Cache | None = None) -> FileResult:
     enabled = settings.rules_for(sf.display, _enabled(settings))
     try:
         if sf.path.is_dir():
             return FileResult(sf.display, notifications=[Notification(
                 NotificationKind.UNREADABLE, sf.display, "is a directory, not a file", Severity.ERROR)])
+        if not sf.path.is_file() and sf.path.exists():
+            return FileResult(sf.display, notifications=[Notification(
+                NotificationKind.SKIPPED, sf.display, "not a regular file (FIFO, socket or device); not read")])
         raw = sf.path.read_bytes()
     except OSError as e:
         return FileResult(sf.display, notifications=[Notification(
             NotificationKind.UNREADABLE, sf.display, f"cannot read: {e.strerror or e}", Severity.ERROR)])
     if not enabled:
         return FileResult(sf.display)
-    return check_source(raw, sf.display, settings, enabled, report_unused, real_path=str(sf.path))
+    key = None
+    if cache is not None:
+        key = cache.key(sf.display, raw, repr((enabled, report_unused, source_type_context(sf.path))))
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    result = check_source(raw, sf.display, settings, enabled, report_unused, real_path=str(sf.path))
+    if cache is not None and key is not None:
+        cache.put(key, result)
+        if cache.disabled_reason:
+            result.notifications.append(Notification(NotificationKind.CONFIG, sf.display, cache.disabled_reason,
+                                                     Severity.NOTE))
+    return result
 
 
 def collect(results: Iterable[FileResult], settings: Settings, files_checked: int,
             extra_notes: list[Notification] | None = None,
             source_line: Callable[[str, int], str] | None = None) -> Report:
     findings, notes, suppressed = [], list(extra_notes or ()), []
+    cache_notes: set[str] = set()
     for r in results:
         findings.extend(r.findings)
-        notes.extend(r.notifications)
         suppressed.extend(r.suppressed)
+        for n in r.notifications:
+            if n.kind is NotificationKind.CONFIG and n.message.startswith("cache disabled"):
+                if n.message in cache_notes:
+                    continue  # one notification for the run, not one per file
+                cache_notes.add(n.message)
+                n = Notification(n.kind, "", n.message, n.level)
+            notes.append(n)
     findings.sort(key=lambda f: f.sort_key)
     suppressed.sort(key=lambda f: f.sort_key)
     notes.sort(key=lambda n: n.sort_key)
@@ -71,14 +96,60 @@ def collect(results: Iterable[FileResult], settings: Settings, files_checked: in
     )
 
 
-def check_paths(paths: Iterable[str], settings: Settings | None = None, report_unused: bool = False) -> Report:
-    """Discover and check files and folders; missing paths become notifications."""
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _work(args: tuple) -> FileResult:
+    sf, settings, report_unused, cache_dir = args
+    cache = Cache(cache_dir, settings.cache_key()) if cache_dir is not None else None
+    return check_file(sf, settings, report_unused, cache)
+
+
+def check_paths(
+    paths: Iterable[str],
+    settings: Settings | None = None,
+    report_unused: bool = False,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Discover and check files and folders; missing paths become notifications.
+
+    `jobs` > 1 checks files in a process pool (default: one worker per CPU); the report is the same
+    whatever the number of workers. `cache_dir` enables the per-file result cache.
+    """
     settings = settings or Settings()
     errors: list[tuple[str, str]] = []
     files = discover(paths, settings.exclude_spec(), settings.base, settings.respect_gitignore, errors)
     notes = [Notification(NotificationKind.UNREADABLE, p, msg, Severity.ERROR) for p, msg in errors]
-    results = [check_file(f, settings, report_unused) for f in files]
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    tasks = [(f, settings, report_unused, cache_dir) for f in files]
+    results: list[FileResult] = []
+    if jobs == 1 or len(files) < 2:
+        for i, t in enumerate(tasks):
+            results.append(_work(t))
+            if progress:
+                progress(i + 1, len(tasks))
+    else:
+        # biggest files first, so that one large file does not finish last on its own
+        order = sorted(range(len(tasks)), key=lambda i: -_size(files[i].path))
+        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+            for n, r in enumerate(pool.map(_work, [tasks[i] for i in order], chunksize=1)):
+                results.append(r)
+                if progress:
+                    progress(n + 1, len(tasks))
     return collect(results, settings, len(files), notes)
+
+
+def _size(p: Path) -> int:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return 0
 
 
 _LINE_CACHE: dict[str, list[str]] = {}

@@ -53,15 +53,18 @@ def cli() -> None:
 @click.option("--report-unused-suppressions", is_flag=True, help="Report leaklint-disable comments that suppress nothing.")
 @click.option("--no-gitignore", is_flag=True, help="Do not skip files that .gitignore excludes.")
 @click.option("--category", help="SARIF automationDetails.id (run category for GitHub code scanning).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per CPU).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache location (default: .leaklint_cache next to the config, else in the current folder).")
 @click.option("--debug", is_flag=True, help="Raise internal errors with a traceback.")
 def check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
-          report_unused_suppressions, no_gitignore, category, debug) -> None:
+          report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir, debug) -> None:
     """Check files and folders for memory-leak-prone code."""
     if debug:
         os.environ["LEAKLINT_STRICT"] = "1"
     try:
         code = _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
-                          report_unused_suppressions, no_gitignore, category)
+                          report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir)
     except click.exceptions.Exit:
         raise
     except click.ClickException:
@@ -75,7 +78,7 @@ def check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filen
 
 
 def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
-               report_unused, no_gitignore, category) -> int:
+               report_unused, no_gitignore, category, jobs=None, no_cache=False, cache_dir=None) -> int:
     from leaklint import api
     from leaklint.docs import load_docs
     from leaklint.findings import NotificationKind
@@ -120,7 +123,14 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
         report = api.collect([result], settings, 1,
                              source_line=lambda p, n: text_lines[n - 1] if p == name and 0 < n <= len(text_lines) else "")
     else:
-        report = api.check_paths(paths, settings, report_unused)
+        cdir = None
+        if not no_cache and not os.environ.get("LEAKLINT_NO_CACHE"):
+            from leaklint.cache import DEFAULT_DIR
+
+            cdir = Path(cache_dir) if cache_dir else (
+                settings.config_path.parent if settings.config_path else Path.cwd()) / DEFAULT_DIR
+        report = api.check_paths(paths, settings, report_unused, jobs=jobs, cache_dir=cdir,
+                                 progress=_progress_bar())
     report.category = category
 
     out_stream = None
@@ -145,6 +155,29 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
     if report.findings and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _progress_bar():
+    """Progress on stderr, only when stderr is a terminal (rich)."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    state: dict = {}
+
+    def update(done: int, total: int) -> None:
+        if total < 50:
+            return
+        if "p" not in state:
+            state["p"] = Progress(console=Console(stderr=True), transient=True)
+            state["p"].start()
+            state["t"] = state["p"].add_task("checking", total=total)
+        state["p"].update(state["t"], completed=done)
+        if done >= total:
+            state["p"].stop()
+
+    return update
 
 
 @cli.command("rules")

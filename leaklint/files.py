@@ -248,3 +248,11 @@ def source_type_for(path: str | os.PathLike, source: bytes, has_module_syntax: b
 def iter_display(files: Iterable[SourceFile]) -> Iterator[str]:
     for f in files:
         yield f.display
+
+
+def source_type_context(path: Path) -> str | None:
+    """What besides a file's own content decides its source type: the nearest package.json "type"."""
+    try:
+        return _package_type(path.resolve().parent)
+    except OSError:
+        return None

@@ -178,7 +178,7 @@ def render(report: Report, *, max_results: int = MAX_RESULTS, max_gzip_bytes: in
                 NotificationKind.TRUNCATED.value, "warning",
                 f"{dropped} of {len(results)} results were dropped to stay within GitHub code scanning's "
                 f"upload limits ({max_results} results per run, {max_gzip_bytes} bytes gzip-compressed)")))
-        return json.dumps(to_sarif(_log(report, results[:kept], notes)), indent=2) + "\n"
+        return json.dumps(to_sarif(_log(report, results[:kept], notes)), indent=2, sort_keys=True) + "\n"
 
     kept = min(len(results), max_results)
     text = document(kept)

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from leaklint.findings import Finding, Notification, Severity
 from leaklint.report import Report
+from leaklint.reporters.concise import one_line
 
 TAB_WIDTH = 4
 _GUTTER = "bold blue"
@@ -66,7 +67,7 @@ def code_frame(line_text: str, f: Finding) -> list[Text]:
 def _finding(report: Report, f: Finding) -> list[Text]:
     s = f.span
     lines = [Text.assemble((f"{f.path}:{s.line}:{s.column}:", "bold"), " ",
-                           (f.rule_id, _STYLE[f.severity]), f" {f.message}")]
+                           (f.rule_id, _STYLE[f.severity]), f" {one_line(f.message)}")]
     lines += code_frame(report.source_line(f.path, s.line), f)
     if f.hint:
         lines.append(Text.assemble(("  = hint: ", "bold"), f.hint))
