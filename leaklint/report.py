@@ -23,5 +23,5 @@ class Report:
     version: str = ""
     # findings hidden by inline suppressions (SARIF can list them as suppressed)
     suppressed: list[Finding] = field(default_factory=list)
-    # findings dropped from SARIF because of upload limits (set by the SARIF reporter)
+    # SARIF automationDetails.id: the run category for GitHub code scanning (e.g. "leaklint/")
     category: str | None = None

@@ -72,10 +72,11 @@ FINDINGS = [
     finding("implicit-global", "src/app.js", Span(4, 15, 4, 16), "Assignment to undeclared `x` creates a global"),
     finding("listener-leak", "src/app.js", Span(5, 8, 5, 24), "Listener `onResize` is never removed",
             severity=Severity.ERROR, hint="Call `removeEventListener` on teardown",
-            related=(Related("Listener added here", Span(5, 1, 5, 45)), Related("Target is `window`", Span(5, 1, 5, 7))),
+            related=(Related("Listener added here", Span(5, 1, 5, 45)),
+                     Related("Target is `window`", Span(5, 1, 5, 7))),
             fingerprint="ef56"),
-    finding("unbounded-cache", "src/dir with space/cache é.js", Span(1, 7, 1, 12), "Map `cache` only grows,\nnever shrinks",
-            severity=Severity.NOTE),
+    finding("unbounded-cache", "src/dir with space/cache é.js", Span(1, 7, 1, 12),
+            "Map `cache` only grows,\nnever shrinks", severity=Severity.NOTE),
 ]
 NOTIFICATIONS = [
     Notification(NotificationKind.PARSE_ERROR, "src/broken.js", "Syntax error", span=Span(3, 5, 3, 6)),
@@ -194,6 +195,12 @@ def test_sarif_tool_notifications() -> None:
     assert "region" not in unreadable["locations"][0]["physicalLocation"]
 
 
+def test_sarif_layout_is_plain_indented_json() -> None:
+    for report in (make_report(), make_report(**CLEAN)):
+        output = sarif.render(report)
+        assert output == json.dumps(json.loads(output), indent=2, sort_keys=True) + "\n"
+
+
 def test_sarif_has_no_security_severity() -> None:
     assert "security-severity" not in sarif.render(make_report())
 
@@ -266,7 +273,8 @@ def test_concise_is_one_line_per_record() -> None:
     assert len(lines) == len(FINDINGS) + len(NOTIFICATIONS)
     assert lines[0] == "src/app.js:2:1: implicit-global Assignment to undeclared `count` creates a global"
     assert lines[4] == "src/dir with space/cache é.js:1:7: unbounded-cache Map `cache` only grows, never shrinks"
-    assert lines[5:] == ["src/broken.js:3:5: parse-error Syntax error", "src/locked.js:1:1: unreadable Permission denied"]
+    assert lines[5:] == ["src/broken.js:3:5: parse-error Syntax error",
+                         "src/locked.js:1:1: unreadable Permission denied"]
     assert render("concise", make_report(**CLEAN)) == ""
 
 
@@ -298,7 +306,8 @@ def caret_line(output: str, header: str) -> tuple[str, str]:
 
 def test_text_caret_after_tab_and_non_ascii() -> None:
     output = render("text", make_report())
-    code, carets = caret_line(output, "src/app.js:3:12: implicit-global Value `1` flows into a global, 100% of the time")
+    header = "src/app.js:3:12: implicit-global Value `1` flows into a global, 100% of the time"
+    code, carets = caret_line(output, header)
     assert code == "3 |     const é = 1;"
     assert carets == "  |               ^"
     assert code.index("1") == carets.index("^")

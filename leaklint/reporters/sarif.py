@@ -1,13 +1,15 @@
 """SARIF 2.1.0 for GitHub code scanning.
 
 The log is built from sarif-om objects and turned into JSON data by `to_sarif` below rather than
-by jschema_to_python, which drops every value equal to its schema default (so an explicit
-`"level": "warning"` vanishes and the level falls back to the rule's configuration) and writes
-sarif-om's `Suppression.state` under that name instead of SARIF's `status`.
+by jschema_to_python, which drops every value equal to its schema default: an explicit
+`"level": "warning"` would vanish, and a result without a level takes its rule's level instead.
+(sarif-om also calls SARIF's `Suppression.status` `state`, which the schema rejects; it is
+never set here.)
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
@@ -39,6 +41,16 @@ _ALWAYS_WRITTEN = frozenset({"level"})
 _PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "recommendation"}
 
 
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[str, str, Any], ...]:
+    """(attribute, SARIF property name, default) for each field of a sarif-om class."""
+    return tuple(
+        (f.name, f.metadata["schema_property_name"],
+         f.default.factory() if isinstance(f.default, attr.Factory) else f.default)
+        for f in attr.fields(cls)
+    )
+
+
 def to_sarif(value: Any) -> Any:
     """JSON data for a graph of sarif-om objects (plain dicts and lists may be mixed in).
 
@@ -48,10 +60,8 @@ def to_sarif(value: Any) -> Any:
     """
     if attr.has(type(value)):
         out: dict[str, Any] = {}
-        for field in attr.fields(type(value)):
-            item = getattr(value, field.name)
-            default = field.default.factory() if isinstance(field.default, attr.Factory) else field.default
-            name = field.metadata["schema_property_name"]
+        for field, name, default in _fields(type(value)):
+            item = getattr(value, field)
             if item is None or (item == default and name not in _ALWAYS_WRITTEN):
                 continue
             out[name] = to_sarif(item)
@@ -140,7 +150,7 @@ def _tool_notification(n: Notification) -> om.Notification:
     return _notification(n.kind.value, n.level.value, n.message, [_location(n.path, n.span)] if n.path else None)
 
 
-def _log(report: Report, results: list[Any], notifications: list[Any]) -> om.SarifLog:
+def _log(report: Report, results: list[om.Result], notifications: list[om.Notification]) -> om.SarifLog:
     driver = om.ToolComponent(
         name="leaklint",
         version=report.version or None,
@@ -162,23 +172,41 @@ def _gzip_size(text: str) -> int:
     return len(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0))
 
 
+def _dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True)
+
+
+def _with_results(skeleton: str, results: list[str]) -> str:
+    """`skeleton`, a dumped log whose run has `"results": []`, with the dumped `results` put in,
+    laid out exactly as dumping the whole log would (results are dumped once, not per attempt)."""
+    empty = '"results": []'
+    if not results:
+        return skeleton
+    at = skeleton.index(empty)  # unique: quotes inside JSON strings are escaped
+    outer = " " * (at - skeleton.rindex("\n", 0, at) - 1)
+    pad = "\n" + outer + "  "
+    items = ("," + pad).join(result.replace("\n", pad) for result in results)
+    return f'{skeleton[:at]}"results": [{pad}{items}\n{outer}]{skeleton[at + len(empty):]}'
+
+
 def render(report: Report, *, max_results: int = MAX_RESULTS, max_gzip_bytes: int = MAX_GZIP_BYTES) -> str:
     """The SARIF document. Active findings come first, then suppressed ones; when the upload
     limits are exceeded, the leading results that fit are kept and a `truncated` notification
     says how many were dropped."""
     index = {rule_id: i for i, rule_id in enumerate(sorted(report.rules))}
-    results = [to_sarif(_result(f, index, suppressed=False)) for f in report.findings]
-    results += [to_sarif(_result(f, index, suppressed=True)) for f in report.suppressed]
-    notifications = [to_sarif(_tool_notification(n)) for n in report.notifications]
+    found = [_result(f, index, suppressed=False) for f in report.findings]
+    found += [_result(f, index, suppressed=True) for f in report.suppressed]
+    results = [_dumps(to_sarif(result)) for result in found]
+    notifications = [_tool_notification(n) for n in report.notifications]
 
     def document(kept: int) -> str:
         notes = list(notifications)
         if dropped := len(results) - kept:
-            notes.append(to_sarif(_notification(
+            notes.append(_notification(
                 NotificationKind.TRUNCATED.value, "warning",
                 f"{dropped} of {len(results)} results were dropped to stay within GitHub code scanning's "
-                f"upload limits ({max_results} results per run, {max_gzip_bytes} bytes gzip-compressed)")))
-        return json.dumps(to_sarif(_log(report, results[:kept], notes)), indent=2, sort_keys=True) + "\n"
+                f"upload limits ({max_results} results per run, {max_gzip_bytes} bytes gzip-compressed)"))
+        return _with_results(_dumps(to_sarif(_log(report, [], notes))) + "\n", results[:kept])
 
     kept = min(len(results), max_results)
     text = document(kept)
