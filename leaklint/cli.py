@@ -24,6 +24,8 @@ Examples:
   leaklint check . --format sarif -o out.sarif
   leaklint check --select listener-leak,uncleared-timer src/
   cat app.ts | leaklint check --stdin-filename app.ts -
+  leaklint check . --write-baseline leaklint-baseline.json   record today's findings
+  leaklint check . --baseline leaklint-baseline.json         report only new ones
 """
 
 
@@ -57,14 +59,20 @@ def cli() -> None:
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache location (default: .leaklint_cache next to the config, else in the current folder).")
 @click.option("--debug", is_flag=True, help="Raise internal errors with a traceback.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Report only findings not in this earlier JSON or SARIF report.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False),
+              help="Write the findings to this baseline file and report none of them.")
 def check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
-          report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir, debug) -> None:
+          report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir, debug,
+          baseline_path=None, write_baseline=None) -> None:
     """Check files and folders for memory-leak-prone code."""
     if debug:
         os.environ["LEAKLINT_STRICT"] = "1"
     try:
         code = _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
-                          report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir)
+                          report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir,
+                          baseline_path, write_baseline)
     except click.exceptions.Exit:
         raise
     except click.ClickException:
@@ -78,7 +86,8 @@ def check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filen
 
 
 def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
-               report_unused, no_gitignore, category, jobs=None, no_cache=False, cache_dir=None) -> int:
+               report_unused, no_gitignore, category, jobs=None, no_cache=False, cache_dir=None,
+               baseline_path=None, write_baseline=None) -> int:
     from leaklint import api
     from leaklint.docs import load_docs
     from leaklint.findings import NotificationKind
@@ -112,6 +121,15 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
         settings = settings.with_overrides(ignore=tuple(settings.ignore) + ign)
     if no_gitignore:
         settings = settings.with_overrides(respect_gitignore=False)
+    known_findings = None
+    if baseline_path and not write_baseline:
+        from leaklint.baseline import BaselineError, load as load_baseline
+
+        try:
+            known_findings = load_baseline(Path(baseline_path))
+        except BaselineError as e:
+            click.echo(f"leaklint: baseline error: {e}", err=True)
+            return EXIT_ERROR
 
     if stdin_filename is not None:
         raw = sys.stdin.buffer.read()
@@ -132,6 +150,21 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
         report = api.check_paths(paths, settings, report_unused, jobs=jobs, cache_dir=cdir,
                                  progress=_progress_bar())
     report.category = category
+    if write_baseline:
+        from leaklint.baseline import from_findings, write as write_baseline_file
+
+        try:
+            count = write_baseline_file(report.findings, Path(write_baseline))
+        except OSError as e:
+            click.echo(f"leaklint: cannot write baseline {write_baseline}: {e.strerror or e}", err=True)
+            return EXIT_ERROR
+        click.echo(f"leaklint: wrote {count} finding{'' if count == 1 else 's'} to {write_baseline}", err=True)
+        known_findings = from_findings(report.findings)
+    if known_findings is not None:
+        report.findings, known = known_findings.split(report.findings)
+        if known and fmt == "text" and not write_baseline:
+            click.echo(f"leaklint: {len(known)} finding{'' if len(known) == 1 else 's'} in the baseline "
+                       "not reported", err=True)
 
     out_stream = None
     try:
@@ -149,8 +182,12 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
         if out_stream is not None:
             out_stream.close()
 
-    failed = any(n.kind in (NotificationKind.UNREADABLE, NotificationKind.INTERNAL_ERROR) for n in report.notifications)
-    if failed:
+    fatal = (NotificationKind.UNREADABLE, NotificationKind.INTERNAL_ERROR)
+    errors = [n for n in report.notifications if n.kind in fatal]
+    if errors:
+        if output or fmt in ("json", "sarif"):  # the report is not for people: say why on stderr too
+            for n in errors:
+                click.echo(f"leaklint: {n.path + ': ' if n.path else ''}{n.message}", err=True)
         return EXIT_ERROR
     if report.findings and not exit_zero:
         return EXIT_FINDINGS
@@ -217,6 +254,20 @@ def rule_cmd(rule_id: str) -> None:
         Console().print(Markdown(body))
     else:
         click.echo(body, nl=False)
+
+
+@cli.command("lsp")
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default).")
+def lsp_cmd(stdio: bool) -> None:
+    """Run the language server (needs the lsp extra: pip install 'leaklint[lsp]')."""
+    try:
+        from leaklint.lsp import serve
+    except ModuleNotFoundError as e:
+        if e.name and e.name.split(".")[0] in ("pygls", "lsprotocol"):
+            click.echo("leaklint: the language server needs pygls: pip install 'leaklint[lsp]'", err=True)
+            sys.exit(EXIT_ERROR)
+        raise
+    serve()
 
 
 def main() -> None:
