@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Callable, Iterable
 
 from leaklint import __version__
 from leaklint.cache import Cache
-from leaklint.checker import check_source
+from leaklint.checker import cacheable, check_source, too_big
 from leaklint.docs import load_docs
 from leaklint.files import SourceFile, discover, source_type_context
 from leaklint.findings import FileResult, Notification, NotificationKind, Severity
@@ -44,8 +45,18 @@ def check_file(sf: SourceFile, settings: Settings, report_unused: bool = False, 
         if not sf.path.is_file() and sf.path.exists():
             return FileResult(sf.display, notifications=[Notification(
                 NotificationKind.SKIPPED, sf.display, "not a regular file (FIFO, socket or device); not read")])
+        size = sf.path.stat().st_size
+        if size > settings.max_file_size:  # not even read into memory
+            return FileResult(sf.display, notifications=[too_big(sf.display, size, settings)])
         raw = sf.path.read_bytes()
     except OSError as e:
+        if e.errno in (errno.ENOENT, errno.ELOOP):
+            # found by discovery, gone now: a dangling or looping symbolic link in a folder, or a file
+            # deleted during the run (named paths that do not resolve are errors of discovery)
+            why = ("symbolic link loop" if e.errno == errno.ELOOP else
+                   "broken symbolic link" if sf.path.is_symlink() else "file deleted during the run")
+            return FileResult(sf.display, notifications=[Notification(
+                NotificationKind.SKIPPED, sf.display, f"{why}; not checked")])
         return FileResult(sf.display, notifications=[Notification(
             NotificationKind.UNREADABLE, sf.display, f"cannot read: {e.strerror or e}", Severity.ERROR)])
     if not enabled:
@@ -57,7 +68,7 @@ def check_file(sf: SourceFile, settings: Settings, report_unused: bool = False, 
         if hit is not None:
             return hit
     result = check_source(raw, sf.display, settings, enabled, report_unused, real_path=str(sf.path))
-    if cache is not None and key is not None:
+    if cache is not None and key is not None and cacheable(result):
         cache.put(key, result)
         if cache.disabled_reason:
             result.notifications.append(Notification(NotificationKind.CONFIG, sf.display, cache.disabled_reason,
@@ -162,7 +173,10 @@ def _read_line(path: str, line: int) -> str:
             raw = Path(path).read_bytes()
         except OSError:
             raw = b""
+        from leaklint.checker import decode_source
         from leaklint.syntax import LineIndex
+
+        raw = decode_source(raw, path)[0] or b""  # the text the columns count in (no BOM, UTF-8)
 
         idx = LineIndex(raw)
         lines = [idx.line_text(i) for i in range(1, idx.line_count + 1)]

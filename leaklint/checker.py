@@ -5,9 +5,12 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import signal
+import threading
 import time
 import traceback
 from dataclasses import replace
+from typing import Callable, TypeVar
 
 from leaklint.docs import load_docs
 from leaklint.files import dialect_for, source_type_for
@@ -20,6 +23,7 @@ from leaklint.suppression import apply as apply_suppressions, parse_directives
 from leaklint.syntax import Dialect, LineIndex, first_error, parse
 
 BINARY_SNIFF = 8000
+T = TypeVar("T")
 
 
 def strict_mode() -> bool:
@@ -65,7 +69,7 @@ def fingerprint_findings(findings: list[Finding], lines: LineIndex) -> list[Find
     (whitespace-normalised), plus an ordinal among identical triples. No line numbers."""
     counts: dict[tuple[str, str, str], int] = {}
     out = []
-    for f in sorted(findings, key=lambda f: f.sort_key):
+    for f in sorted(findings, key=_findings_order):
         text = " ".join(lines.line_text(f.span.line).split())
         key = (f.rule_id, f.message_id, text)
         n = counts.get(key, 0)
@@ -73,6 +77,72 @@ def fingerprint_findings(findings: list[Finding], lines: LineIndex) -> list[Find
         digest = hashlib.sha256(f"{f.rule_id}\0{f.message_id}\0{text}\0{n}".encode()).hexdigest()[:32]
         out.append(replace(f, fingerprint=digest))
     return out
+
+
+class OverBudget(BaseException):
+    """A file used up its time budget. A BaseException, so that no `except Exception` swallows it."""
+
+
+TIME_BUDGET_MESSAGE = "analysis exceeded the time budget"
+
+
+def _alarm_usable() -> bool:
+    """SIGALRM can interrupt the check: POSIX, main thread, no interval timer already running, and
+    a SIGALRM handler that Python can put back afterwards."""
+    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+            and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) is not None)
+
+
+def _within_budget(seconds: float, work: Callable[[Callable[[], None]], T]) -> T:
+    """Run `work(check_clock)`, raising OverBudget once it has run for `seconds`.
+
+    Where SIGALRM is usable a one-shot timer interrupts the work wherever it is; elsewhere (threads,
+    Windows) the work calls `check_clock()` between its stages and the budget holds only there.
+    """
+    deadline = time.monotonic() + seconds
+
+    def check_clock() -> None:
+        if time.monotonic() > deadline:
+            raise OverBudget
+
+    if not _alarm_usable():
+        return work(check_clock)
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise OverBudget
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            return work(check_clock)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)  # the timer fires at most once, so no second alarm
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def too_big(path: str, size: int, settings: Settings) -> Notification:
+    return Notification(
+        NotificationKind.SKIPPED, path,
+        f"file is {size:,} bytes, over the {settings.max_file_size:,}-byte limit (max-file-size); not analysed")
+
+
+def cacheable(result: FileResult) -> bool:
+    """Whether a result depends only on the file's content and settings (not on the machine's speed
+    or on an internal error), so that the result cache may keep it."""
+    return not any(n.kind is NotificationKind.INTERNAL_ERROR
+                   or (n.kind is NotificationKind.SKIPPED and n.message.startswith(TIME_BUDGET_MESSAGE))
+                   for n in result.notifications)
+
+
+def _internal_error(path: str, stage: str, e: BaseException) -> Notification:
+    if isinstance(e, RecursionError):
+        return Notification(NotificationKind.INTERNAL_ERROR, path, f"{stage} gave up: input nested too deeply")
+    frame = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
+    where = f" ({os.path.basename(frame.filename)}:{frame.lineno})" if frame else ""
+    return Notification(NotificationKind.INTERNAL_ERROR, path,
+                        f"{stage} failed: {type(e).__name__}: {e}{where}; please report this", Severity.ERROR)
 
 
 def check_source(
@@ -83,26 +153,66 @@ def check_source(
     report_unused: bool = False,
     real_path: str | None = None,
 ) -> FileResult:
-    """Check one file's bytes. `path` is how it is reported; `real_path` locates package.json."""
+    """Check one file's bytes. `path` is how it is reported; `real_path` locates package.json.
+
+    Never raises for bad input: a file that is too big, not text, over its time budget or that
+    trips an internal error gets a notification, and the other files' findings are unaffected.
+    """
     result = FileResult(path)
     if len(raw) > settings.max_file_size:
-        result.notifications.append(Notification(
-            NotificationKind.SKIPPED, path,
-            f"file is {len(raw):,} bytes, over the {settings.max_file_size:,}-byte limit (max-file-size); not analysed"))
+        result.notifications.append(too_big(path, len(raw), settings))
         return result
     source, notes = decode_source(raw, path)
     result.notifications.extend(notes)
     if source is None:
         return result
+    try:
+        return _within_budget(settings.timeout, lambda check_clock: _check(
+            result, source, path, settings, enabled, report_unused, real_path, check_clock))
+    except OverBudget:
+        return FileResult(path, notifications=notes + [Notification(
+            NotificationKind.SKIPPED, path,
+            f"{TIME_BUDGET_MESSAGE} of {settings.timeout:g}s (timeout); not analysed")])
+    except Exception as e:  # parsing or binding failed: this file only, never the whole run
+        if strict_mode():
+            raise
+        return FileResult(path, notifications=notes + [_internal_error(path, "analysis", e)])
+
+
+def _findings_order(f: Finding) -> tuple:
+    """A total order, so that equal-looking findings come out (and get fingerprints) in one order."""
+    s = f.span
+    return (*f.sort_key, s.end_line, s.end_column, f.message_id,
+            tuple((r.span.line, r.span.column, r.span.end_line, r.span.end_column, r.message) for r in f.related))
+
+
+def _check(
+    result: FileResult,
+    source: bytes,
+    path: str,
+    settings: Settings,
+    enabled: tuple[str, ...],
+    report_unused: bool,
+    real_path: str | None,
+    check_clock: Callable[[], None],
+) -> FileResult:
     dialect = dialect_for(path) or dialect_for(real_path or "") or Dialect.JS
-    started = time.monotonic()
     parsed = parse(source, dialect, path)
     err = first_error(parsed.root)
+    if err is not None and dialect is Dialect.JS:
+        # type annotations (Flow or TypeScript) in a JavaScript file: the TSX grammar may read it whole
+        typed = parse(source, Dialect.TSX, path)
+        if not typed.root.has_error:
+            parsed, err = typed, None
+            result.notifications.append(Notification(
+                NotificationKind.PARSE_ERROR, path,
+                "type annotations in a JavaScript file; parsed as TypeScript", Severity.NOTE))
     if err is not None:
         result.notifications.append(Notification(
             NotificationKind.PARSE_ERROR, path,
             "syntax error" + (" (missing " + err.type + ")" if err.is_missing else "")
             + "; analysed what could be parsed", Severity.WARNING, parsed.lines.node_span(err)))
+    check_clock()
     module_syntax = any(c.type in ("import_statement", "export_statement") for c in parsed.root.children)
     source_type = source_type_for(real_path or path, source, module_syntax)
     envs = DEFAULT_ENVIRONMENTS + settings.environments
@@ -113,35 +223,24 @@ def check_source(
         module = REGISTRY.get(rule_id)
         if module is None:
             continue
-        if time.monotonic() - started > settings.timeout:
-            result.notifications.append(Notification(
-                NotificationKind.SKIPPED, path,
-                f"time budget of {settings.timeout:g}s exceeded; rule `{rule_id}` and later rules not run"))
-            break
+        check_clock()
         ctx = RuleContext(docs[rule_id], parsed, model, settings)
         try:
             module.check(ctx)
-        except RecursionError:
-            if strict_mode():
-                raise
-            result.notifications.append(Notification(
-                NotificationKind.INTERNAL_ERROR, path, f"rule `{rule_id}` gave up: input nested too deeply"))
-            continue
         except Exception as e:  # one rule's bug must not hide the other rules' findings
             if strict_mode():
                 raise
-            frame = traceback.extract_tb(e.__traceback__)[-1]
-            result.notifications.append(Notification(
-                NotificationKind.INTERNAL_ERROR, path,
-                f"rule `{rule_id}` failed: {type(e).__name__}: {e} "
-                f"({os.path.basename(frame.filename)}:{frame.lineno}); please report this", Severity.ERROR))
+            result.notifications.append(_internal_error(path, f"rule `{rule_id}`", e))
             continue
         findings.extend(ctx.findings)
     findings = fingerprint_findings(findings, parsed.lines)
     directives = parse_directives(model.comments, parsed.lines)
     kept, suppressed, notes = apply_suppressions(findings, directives, set(docs), path, parsed.lines,
                                                  report_unused, set(enabled))
-    result.findings = sorted(kept, key=lambda f: f.sort_key)
-    result.suppressed = sorted(suppressed, key=lambda f: f.sort_key)
+    # `unused-suppression` findings are made by the suppression stage: they need fingerprints too
+    kept = [f for f in kept if f.fingerprint] + fingerprint_findings([f for f in kept if not f.fingerprint],
+                                                                     parsed.lines)
+    result.findings = sorted(kept, key=_findings_order)
+    result.suppressed = sorted(suppressed, key=_findings_order)
     result.notifications.extend(notes)
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -38,8 +39,33 @@ def display_path(path: Path) -> str:
     except ValueError:  # another drive on Windows
         rel = str(path)
     if rel.startswith(".." + os.sep) or rel == "..":
-        rel = str(path.resolve()) if not path.is_absolute() else str(path)
-    return rel.replace(os.sep, "/")
+        rel = real_path(path) if not path.is_absolute() else str(path)
+    rel = rel.replace(os.sep, "/")
+    if not rel.isprintable() or _has_surrogates(rel):
+        # a name that is not valid UTF-8 or holds control characters: shown escaped, so that
+        # every report format can carry it (`\xff.js`)
+        rel = "".join(c if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF else _escape(c) for c in rel)
+    return rel
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _escape(c: str) -> str:
+    n = ord(c)
+    if 0xDC80 <= n <= 0xDCFF:  # an undecodable byte, as os.fsdecode keeps it
+        return f"\\x{n - 0xDC00:02x}"
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+def real_path(path: str | os.PathLike) -> str:
+    """The canonical path, without raising on symbolic link loops (unlike `Path.resolve`)."""
+    return os.path.realpath(path)
 
 
 class _Ignorer:
@@ -99,21 +125,22 @@ def discover(
     cannot be read are appended to `errors` as (path, message); the others are still returned.
     """
     ignorer = _Ignorer()
-    seen: set[Path] = set()
-    out: list[SourceFile] = []
+    # one entry per real file; among several spellings, the first display name in sort order wins,
+    # so that the report does not depend on the order of the paths
+    seen: dict[str, SourceFile] = {}
 
     def add(p: Path) -> None:
-        key = p.resolve()
-        if key not in seen:
-            seen.add(key)
-            out.append(SourceFile(p, display_path(p)))
+        key = real_path(p)
+        sf = SourceFile(p, display_path(p))
+        if key not in seen or sf.display < seen[key].display:
+            seen[key] = sf
 
     def excluded(p: Path, is_dir: bool) -> bool:
         if exclude is None:
             return False
         base = exclude_base or Path.cwd()
         try:
-            rel = p.resolve().relative_to(base.resolve()).as_posix()
+            rel = Path(real_path(p)).relative_to(real_path(base)).as_posix()
         except ValueError:
             rel = p.as_posix()
         return exclude.match_file(rel + ("/" if is_dir else ""))
@@ -132,9 +159,17 @@ def discover(
                 errors.append((raw, "no such file or directory"))
             continue
         if not is_dir:
+            try:
+                p.stat()
+            except OSError as e:  # a named symbolic link that leads nowhere
+                if errors is not None:
+                    errors.append((raw, "symbolic link loop" if e.errno == errno.ELOOP else
+                                   "broken symbolic link" if e.errno == errno.ENOENT else
+                                   f"cannot access: {e.strerror or e}"))
+                continue
             add(p)
             continue
-        top = p.resolve()
+        top = Path(real_path(p))
         repo = _repo_root(top) if respect_gitignore else None
         base_roots: list[Path] = []
         if repo is not None:
@@ -148,8 +183,7 @@ def discover(
             base_roots.append(top)
         for f in _walk(p, top, base_roots, ignorer, respect_gitignore, excluded, errors):
             add(f)
-    out.sort(key=lambda f: f.display)
-    return out
+    return sorted(seen.values(), key=lambda f: f.display)
 
 
 def _walk(p: Path, top: Path, base_roots: list[Path], ignorer: _Ignorer, respect_gitignore: bool, excluded, errors):
@@ -174,9 +208,8 @@ def _walk(p: Path, top: Path, base_roots: list[Path], ignorer: _Ignorer, respect
             name = entry.name
             try:
                 is_dir = entry.is_dir()
-                is_file = entry.is_file()
-            except OSError:
-                continue
+            except OSError:  # a symbolic link loop: a source name is reported when checked
+                is_dir = False
             child = Path(entry.path)
             real_child = real / name
             if is_dir:
@@ -186,8 +219,11 @@ def _walk(p: Path, top: Path, base_roots: list[Path], ignorer: _Ignorer, respect
                     continue
                 if excluded(child, True):
                     continue
-                subdirs.append((child, real_child if not entry.is_symlink() else real_child.resolve(), roots + [real_child]))
-            elif is_file:
+                subdirs.append((child, real_child if not entry.is_symlink() else Path(real_path(real_child)),
+                                roots + [real_child]))
+            else:
+                # regular files, and also FIFOs, sockets and dangling links with a source extension:
+                # checking reports those as skipped instead of passing over them in silence
                 if dialect_for(name) is None:
                     continue
                 if respect_gitignore and ignorer.ignored(real_child, False, roots):
@@ -234,7 +270,7 @@ def source_type_for(path: str | os.PathLike, source: bytes, has_module_syntax: b
         return SourceType.MODULE
     p = Path(path)
     if str(path) not in ("", "-", "<stdin>"):
-        ptype = _package_type(p.resolve().parent)
+        ptype = _package_type(Path(real_path(p)).parent)
         if ptype == "module" and ext in (".js", ".jsx"):
             return SourceType.MODULE
         if ptype is not None and ext in (".js", ".jsx"):
@@ -253,6 +289,6 @@ def iter_display(files: Iterable[SourceFile]) -> Iterator[str]:
 def source_type_context(path: Path) -> str | None:
     """What besides a file's own content decides its source type: the nearest package.json "type"."""
     try:
-        return _package_type(path.resolve().parent)
+        return _package_type(Path(real_path(path)).parent)
     except OSError:
         return None

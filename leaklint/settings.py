@@ -139,7 +139,7 @@ _KEYS: dict[str, type] = {
 }
 
 
-def _key_line(text: str, key: str, section: str | None) -> int | None:
+def _key_line(text: str, key: str, section: str | None, require_section: bool = False) -> int | None:
     lines = text.splitlines()
     start = 0
     if section:
@@ -147,6 +147,9 @@ def _key_line(text: str, key: str, section: str | None) -> int | None:
             if line.strip() == f"[{section}]":
                 start = i
                 break
+        else:
+            if require_section:
+                return None
     pat = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
     for i in range(start, len(lines)):
         if pat.match(lines[i]):
@@ -162,14 +165,36 @@ def load_settings(path: Path, known_rules: set[str], environments: set[str] | No
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        line = getattr(e, "lineno", None)
-        msg = str(e).split(" (at line")[0]
+        msg, line = _toml_error(str(e), text)
         raise ConfigError(f"invalid TOML: {msg}", path, line=line) from e
     section = None
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("leaklint", {})
+        tool = data.get("tool", {})
+        data = tool.get("leaklint", {}) if isinstance(tool, dict) else {}
         section = "tool.leaklint"
+        if not isinstance(data, dict):
+            raise ConfigError(f"expected a table, got {type(data).__name__}", path, section,
+                              _key_line(text, "leaklint", "tool"))
     return settings_from_dict(data, known_rules, path, text, section, environments)
+
+
+def _bad_glob(glob: str) -> str | None:
+    """Why a gitignore-style pattern cannot be used, or None when it can."""
+    try:
+        pathspec.PathSpec.from_lines("gitwildmatch", [glob])
+    except Exception as e:  # pathspec raises its own errors and re.error
+        return str(e)
+    return None
+
+
+def _toml_error(message: str, text: str) -> tuple[str, int | None]:
+    """tomllib's message without its position, and the line (tomllib keeps it only in the text)."""
+    m = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+    if m:
+        return f"{message[:m.start()]} (column {m.group(2)})", int(m.group(1))
+    if message.endswith(" (at end of document)"):
+        return f"{message[:-len(' (at end of document)')]} (at the end of the file)", max(1, len(text.splitlines()))
+    return message, None
 
 
 def settings_from_dict(
@@ -180,8 +205,14 @@ def settings_from_dict(
     section: str | None = None,
     environments: set[str] | None = None,
 ) -> Settings:
-    def err(key: str, message: str) -> ConfigError:
-        return ConfigError(message, path, key, _key_line(text, key, section) if text else None)
+    def err(key: str, message: str, line: int | None = None) -> ConfigError:
+        return ConfigError(message, path, key, line or (_key_line(text, key, section) if text else None))
+
+    def glob_line(glob: str) -> int | None:
+        """The line of a glob in `per-file-ignores`, written as a table or as an inline table."""
+        table = f"{section}.per-file-ignores" if section else "per-file-ignores"
+        line = _key_line(text, glob, table, require_section=True) if text else None
+        return line or (_key_line(text, "per-file-ignores", section) if text else None)
 
     for key, value in data.items():
         if key not in _KEYS:
@@ -204,7 +235,13 @@ def settings_from_dict(
                 raise err(key, f"unknown rule id `{r}`; known rules: {', '.join(sorted(known_rules))}")
         return ids
 
+    if "select" in data and not data["select"]:
+        raise err("select", 'empty: no rule would run (list rule ids, or "ALL")')
     select = rule_list("select") or ("ALL",)
+    for key in ("exclude", "extend-exclude"):
+        for glob in data.get(key, ()):
+            if (problem := _bad_glob(glob)) is not None:
+                raise err(key, f"invalid pattern `{glob}`: {problem}")
     extend = rule_list("extend-select")
     ignore = rule_list("ignore")
     pfi = []
@@ -212,10 +249,12 @@ def settings_from_dict(
         if isinstance(ids, str):
             ids = [ids]
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise err("per-file-ignores", f"`{glob}` must map to a list of rule ids")
+            raise err("per-file-ignores", f"`{glob}` must map to a list of rule ids", glob_line(glob))
         for r in ids:
             if r != "ALL" and r not in known_rules:
-                raise err("per-file-ignores", f"unknown rule id `{r}` for `{glob}`")
+                raise err("per-file-ignores", f"unknown rule id `{r}` for `{glob}`", glob_line(glob))
+        if (problem := _bad_glob(glob)) is not None:
+            raise err("per-file-ignores", f"invalid pattern `{glob}`: {problem}", glob_line(glob))
         pfi.append((glob, tuple(ids)))
     envs = tuple(data.get("environments", ()))
     if environments is not None:

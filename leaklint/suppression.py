@@ -19,23 +19,30 @@ from leaklint.findings import Finding, Notification, NotificationKind, Severity
 from leaklint.syntax import LineIndex
 
 _DIRECTIVE = re.compile(r"^leaklint-(disable-next-line|disable-line|disable|enable)(?=\s|$)(.*)$", re.S)
+# what looks like a directive but is none (`leaklint-disable-nextline`): reported, not ignored
+_NEAR_MISS = re.compile(r"^(leaklint-(?:disable|enable)\S*)")
+KINDS = "leaklint-disable-next-line, leaklint-disable-line, leaklint-disable or leaklint-enable"
 UNUSED_RULE_ID = "unused-suppression"
 
 
 @dataclass(slots=True)
 class Directive:
-    kind: str  # disable-next-line | disable-line | disable | enable
+    kind: str  # disable-next-line | disable-line | disable | enable | malformed
     rules: tuple[str, ...]  # () = all rules
     line: int  # line of the comment
     end_line: int  # last line of the comment
     start_byte: int
     end_byte: int
     used: set[str] = field(default_factory=set)
-    # for `disable`: the last line covered (inclusive); set when an `enable` closes it
+    # for `disable`: the last line covered (inclusive) for every rule, set by an `enable` without
+    # ids; and per rule, set by an `enable` that names it (`disable a, b` ... `enable a`)
     until: int | None = None
+    until_rule: dict[str, int] = field(default_factory=dict)
+    malformed: str | None = None  # a near-miss such as `leaklint-disable-nextline`
 
 
 def parse_directives(comments: list[ts.Node], lines: LineIndex) -> list[Directive]:
+    """Directives in comment order; malformed ones are kept with `malformed` set (they cover nothing)."""
     out: list[Directive] = []
     for c in comments:
         raw = (c.text or b"").decode("utf-8", "replace")
@@ -48,15 +55,18 @@ def parse_directives(comments: list[ts.Node], lines: LineIndex) -> list[Directiv
         else:
             continue
         body = body.strip().lstrip("*").strip()
+        line, end_line = lines.line_of(c.start_byte), lines.line_of(max(c.end_byte - 1, c.start_byte))
         m = _DIRECTIVE.match(body)
         if not m:
+            near = _NEAR_MISS.match(body)
+            if near:
+                out.append(Directive("malformed", (), line, end_line, c.start_byte, c.end_byte,
+                                     malformed=near.group(1)))
             continue
         kind, rest = m.group(1), m.group(2)
         rest = rest.split(" -- ", 1)[0].split("--", 1)[0] if "--" in rest else rest
         ids = tuple(r for r in re.split(r"[\s,]+", rest.strip()) if r)
-        d = Directive(kind, ids, lines.line_of(c.start_byte), lines.line_of(max(c.end_byte - 1, c.start_byte)),
-                      c.start_byte, c.end_byte)
-        out.append(d)
+        out.append(Directive(kind, ids, line, end_line, c.start_byte, c.end_byte))
     # close `disable` ranges with the matching `enable`
     open_: list[Directive] = []
     for d in out:
@@ -64,18 +74,25 @@ def parse_directives(comments: list[ts.Node], lines: LineIndex) -> list[Directiv
             open_.append(d)
         elif d.kind == "enable":
             for o in open_:
-                if o.until is None and (not d.rules or not o.rules or set(o.rules) & set(d.rules)):
+                if o.until is not None:
+                    continue
+                if not d.rules:
                     o.until = d.line
+                    continue
+                for r in d.rules:
+                    if not o.rules or r in o.rules:
+                        o.until_rule.setdefault(r, d.line)
     return out
 
 
-def _covers(d: Directive, line: int) -> bool:
+def _covers(d: Directive, line: int, rule_id: str) -> bool:
     if d.kind == "disable-next-line":
         return line == d.end_line + 1
     if d.kind == "disable-line":
         return d.line <= line <= d.end_line
     if d.kind == "disable":
-        return line >= d.line and (d.until is None or line <= d.until)
+        until = d.until_rule.get(rule_id, d.until)
+        return line >= d.line and (until is None or line <= until)
     return False
 
 
@@ -99,7 +116,7 @@ def apply(
     for f in findings:
         hit = None
         for d in directives:
-            if d.kind == "enable" or not _covers(d, f.span.line):
+            if not _covers(d, f.span.line, f.rule_id):
                 continue
             if not d.rules or f.rule_id in d.rules:
                 hit = d
@@ -111,6 +128,9 @@ def apply(
             suppressed.append(replace(f, suppressed=True))
     notes: list[Notification] = []
     for d in directives:
+        if d.malformed is not None:
+            notes.append(Notification(NotificationKind.CONFIG, path, f"unknown directive `{d.malformed}`; expected {KINDS}",
+                                      Severity.WARNING, lines.span(d.start_byte, d.end_byte)))
         for r in d.rules:
             if r not in known_rules and r != UNUSED_RULE_ID:
                 notes.append(Notification(NotificationKind.CONFIG, path,
@@ -121,7 +141,7 @@ def apply(
 
         meta = load_docs()[UNUSED_RULE_ID]
         for d in directives:
-            if d.kind == "enable":
+            if d.kind == "enable" or d.malformed is not None:
                 continue
             if d.rules:
                 unused = [r for r in d.rules if r in enabled and r not in d.used]

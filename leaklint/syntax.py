@@ -63,16 +63,28 @@ def query(dialect: Dialect, source: str) -> ts.Query:
 _NEWLINE = re.compile(rb"\r\n|\r|\n")
 
 
-class LineIndex:
-    """Byte offsets to 1-based lines and 1-based UTF-16 columns (CRLF and lone CR count as one break)."""
+# one UTF-8 encoded character of two, three or four bytes; any other byte >= 0x80 is invalid UTF-8
+# and decodes to one U+FFFD (one UTF-16 code unit), as a one-byte character does
+_MULTIBYTE = re.compile(rb"[\xc0-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf7][\x80-\xbf]{3}")
 
-    __slots__ = ("source", "starts")
+
+class LineIndex:
+    """Byte offsets to 1-based lines and 1-based UTF-16 columns (CRLF and lone CR count as one break).
+
+    Columns cost O(log n) even on a minified multi-megabyte line: the source is scanned once for
+    non-ASCII characters, and each line with any keeps the byte offsets where they end together
+    with how many bytes more than UTF-16 code units the line has used up to there.
+    """
+
+    __slots__ = ("source", "starts", "_ascii", "_wide")
 
     def __init__(self, source: bytes) -> None:
         self.source = source
         starts = [0]
         starts.extend(m.end() for m in _NEWLINE.finditer(source))
         self.starts = starts
+        self._ascii = source.isascii()
+        self._wide: dict[int, tuple[list[int], list[int]]] = {}  # line -> (char ends, cumulative excess)
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
@@ -80,11 +92,27 @@ class LineIndex:
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset)
         start = self.starts[line - 1]
-        prefix = self.source[start:offset]
-        if prefix.isascii():
-            return line, len(prefix) + 1
-        text = prefix.decode("utf-8", errors="replace")
-        return line, len(text.encode("utf-16-le")) // 2 + 1
+        if self._ascii:
+            return line, offset - start + 1
+        ends, excess = self._line_chars(line)
+        i = bisect.bisect_right(ends, offset)
+        return line, offset - start - (excess[i - 1] if i else 0) + 1
+
+    def _line_chars(self, line: int) -> tuple[list[int], list[int]]:
+        cached = self._wide.get(line)
+        if cached is None:
+            start = self.starts[line - 1]
+            end = self.starts[line] if line < len(self.starts) else len(self.source)
+            ends: list[int] = []
+            excess: list[int] = []
+            total = 0
+            for m in _MULTIBYTE.finditer(self.source, start, end):
+                size = m.end() - m.start()
+                total += size - (2 if size == 4 else 1)  # four bytes make a surrogate pair
+                ends.append(m.end())
+                excess.append(total)
+            cached = self._wide[line] = (ends, excess)
+        return cached
 
     def span(self, start_byte: int, end_byte: int) -> Span:
         line, col = self.position(start_byte)

@@ -1,11 +1,114 @@
-"""growing-array: (not implemented yet)."""
+"""growing-array: a long-lived array that code run again and again appends to, and nothing shrinks."""
 
 from __future__ import annotations
 
+from typing import Iterator
+
+import tree_sitter as ts
+
 from leaklint.rules.base import RuleContext
+from leaklint.semantic.collections import (
+    ARRAY,
+    BOUND,
+    ESCAPE,
+    GROW,
+    RESET,
+    SHRINK,
+    Collections,
+    Key,
+    Use,
+    collections,
+    describe,
+)
+from leaklint.semantic.scope import BindingKind
+from leaklint.syntax import text, unwrap
 
 RULE_ID = "growing-array"
 
+GROWTH_METHODS = frozenset({"push", "unshift", "splice", "concat"})
+VERBS = {"push": "pushed to", "unshift": "prepended to", "splice": "spliced into", "concat": "concatenated onto",
+         "[...]": "extended with a spread copy", "[key] =": "appended to by index"}
+# what makes an array bounded: anything removed, a reset, a size check, or code we cannot see
+STOPPERS = frozenset({SHRINK, RESET, BOUND, ESCAPE})
+
 
 def check(ctx: RuleContext) -> None:
-    return None
+    index = collections(ctx.model)
+    seen: set[Key] = set()
+    for target in _growth_targets(ctx):
+        key = index.key_of(target)
+        if key is None or key in seen:
+            continue
+        seen.add(key)
+        _check_array(ctx, index, key)
+
+
+def _growth_targets(ctx: RuleContext) -> Iterator[ts.Node]:
+    """Expressions that may denote a growing array: `<x>.push(...)`, `<x>[i] = v`, `<x> = <x>.concat(...)`."""
+    for node, _scope in ctx.model.nodes("call_expression", "assignment_expression"):
+        if node.type == "call_expression":
+            fn = unwrap(node.child_by_field_name("function"))
+            if fn is not None and fn.type == "member_expression" and \
+                    text(fn.child_by_field_name("property")) in GROWTH_METHODS:
+                yield fn.child_by_field_name("object")
+            continue
+        left = unwrap(node.child_by_field_name("left"))
+        if left is None:
+            continue
+        if left.type == "subscript_expression":
+            yield left.child_by_field_name("object")
+        elif left.type in ("identifier", "member_expression"):
+            right = unwrap(node.child_by_field_name("right"))
+            if right is not None and right.type in ("call_expression", "array"):
+                yield left
+
+
+def _check_array(ctx: RuleContext, index: Collections, key: Key) -> None:
+    holder = index.holder(key)
+    if holder is None or index.kind(key) != ARRAY:
+        return
+    uses = index.uses(key)
+    if any(u.kind in STOPPERS for u in uses):
+        return
+    lifetime = ctx.model.lifetime
+    for use in uses:
+        if use.kind != GROW or not _appends(index, key, use):
+            continue
+        reason = lifetime.repeat_reason(use.node)
+        if reason is None:
+            continue
+        name = index.name(key)
+        related = [ctx.related(message, node) for message, node in index.evidence(key, holder)]
+        related.append(ctx.related(f"runs on {reason.description}", reason.node))
+        ctx.report(use.node, "grows", {"name": name, "holder": describe(holder, ARRAY),
+                                       "verb": VERBS.get(use.op, "grown"), "reason": reason.description}, related)
+        return
+
+
+def _appends(index: Collections, key: Key, use: Use) -> bool:
+    """Growth that appends: every method form, and index writes at `a.length` or a counter that only goes up."""
+    if use.op != "[key] =":
+        return True
+    slot = unwrap(use.key)
+    if slot is None:
+        return False
+    if slot.type == "member_expression" and text(slot.child_by_field_name("property")) == "length":
+        return index.key_of(slot.child_by_field_name("object")) == key
+    if slot.type == "update_expression" and "++" in text(slot):
+        counter = unwrap(slot.child_by_field_name("argument"))
+        return counter is not None and _only_incremented(index, counter)
+    return False
+
+
+def _only_incremented(index: Collections, counter: ts.Node) -> bool:
+    """A module-level counter whose only writes are its initialiser and `++`."""
+    if counter.type != "identifier":
+        return False
+    binding = index.model.resolve(counter)
+    if binding is None or binding.kind not in (BindingKind.LET, BindingKind.VAR) or \
+            not index.model.is_module_level(binding):
+        return False
+    for ref in binding.references:
+        if ref.is_write and not ref.is_init and (ref.write_expr is None or ref.write_expr.type != "update_expression"):
+            return False
+    return True

@@ -1,11 +1,99 @@
-"""unbounded-cache: (not implemented yet)."""
+"""unbounded-cache: a long-lived object, Map or Set that gets a new key on every request, call or event."""
 
 from __future__ import annotations
 
+from typing import Iterator
+
+import tree_sitter as ts
+
 from leaklint.rules.base import RuleContext
+from leaklint.semantic.collections import (
+    BOUND,
+    ESCAPE,
+    GROW,
+    MAP,
+    NODE_CACHE,
+    OBJECT,
+    RESET,
+    SET,
+    SHRINK,
+    Collections,
+    Key,
+    collections,
+    describe,
+)
+from leaklint.syntax import text, unwrap
 
 RULE_ID = "unbounded-cache"
 
+KINDS = frozenset({OBJECT, MAP, SET, NODE_CACHE})
+# what each kind grows by
+GROWTH_OPS = {
+    OBJECT: ("[key] =", "[key] ||=", "[key] ??=", "[key] &&=", "[key] +=", "[key] -=", "[key] |=", "[key] ++",
+             "Object.assign"),
+    MAP: ("set",),
+    NODE_CACHE: ("set",),
+    SET: ("add",),
+}
+STOPPERS = frozenset({SHRINK, RESET, BOUND, ESCAPE})
+
 
 def check(ctx: RuleContext) -> None:
-    return None
+    index = collections(ctx.model)
+    seen: set[Key] = set()
+    for target in _growth_targets(ctx):
+        key = index.key_of(target)
+        if key is None or key in seen:
+            continue
+        seen.add(key)
+        _check_cache(ctx, index, key)
+
+
+def _growth_targets(ctx: RuleContext) -> Iterator[ts.Node]:
+    """Expressions that may denote a growing cache: `<x>.set(k, v)`, `<x>.add(v)`, `<x>[k] = v`,
+    `Object.assign(<x>, ...)`."""
+    for node, _scope in ctx.model.nodes("call_expression", "assignment_expression", "augmented_assignment_expression",
+                                        "update_expression"):
+        if node.type == "call_expression":
+            fn = unwrap(node.child_by_field_name("function"))
+            if fn is None or fn.type != "member_expression":
+                continue
+            method = text(fn.child_by_field_name("property"))
+            if method in ("set", "add"):
+                yield fn.child_by_field_name("object")
+            elif method == "assign":
+                args = node.child_by_field_name("arguments")
+                if args is not None and args.named_child_count > 1:
+                    yield args.named_child(0)
+            continue
+        target = unwrap(node.child_by_field_name("left") or node.child_by_field_name("argument"))
+        if target is not None and target.type == "subscript_expression":
+            yield target.child_by_field_name("object")
+
+
+def _check_cache(ctx: RuleContext, index: Collections, key: Key) -> None:
+    holder = index.holder(key)
+    if holder is None:
+        return
+    kind = index.kind(key)
+    if kind not in KINDS:
+        return
+    uses = index.uses(key)
+    if any(u.kind in STOPPERS for u in uses):
+        return
+    lifetime = ctx.model.lifetime
+    for use in uses:
+        if use.kind != GROW or use.op not in GROWTH_OPS[kind] or index.is_constant(use.key):
+            continue
+        if index.is_diagnostic_dedupe(use):
+            continue
+        reason = lifetime.repeat_reason(use.node)
+        if reason is None:
+            continue
+        name = index.name(key)
+        related = [ctx.related(message, node) for message, node in index.evidence(key, holder)]
+        related.append(ctx.related(f"runs on {reason.description}", reason.node))
+        message = "element" if kind == SET else ("library" if kind == NODE_CACHE else "key")
+        ctx.report(use.node, message, {"name": name, "holder": describe(holder, kind), "reason": reason.description},
+                   related)
+        return

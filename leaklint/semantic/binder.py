@@ -1,11 +1,14 @@
 """The binder: one TreeCursor pass that builds scopes, bindings and references.
 
 Semantics follow eslint-scope, since ESLint's `no-undef` / `no-implicit-globals` are what users
-compare with: `var` and sloppy function declarations hoist to the nearest function/module/global
-scope, `let`/`const`/`class` are block-scoped, references are resolved after the whole file has
-been bound (so hoisted and later declarations are seen), and an unresolved *write* in sloppy code
-creates an implicit global. TypeScript-only syntax (types, interfaces, `declare`) creates no
-runtime references.
+compare with: `var` hoists to the nearest function/module/global scope, function declarations to
+the top of their block, `let`/`const`/`class` are block-scoped, references are resolved after the
+whole file has been bound (so hoisted and later declarations are seen), a parameter default does
+not see the function body's declarations, and an unresolved *write* in sloppy code creates an
+implicit global. One deliberate difference, where the runtime and ESLint disagree: in sloppy code
+a function declared in a block is also a `var` of its function (Annex B.3.3), so assigning it
+after the block creates no global. TypeScript-only syntax (types, interfaces, the contents of
+`declare namespace`/`declare module`) creates no runtime references.
 
 The walk is iterative (a cursor and an explicit stack): a 3000-term expression or 10,000 levels
 of nesting cannot overflow Python's recursion limit.
@@ -137,6 +140,7 @@ class Binder:
         self.scope_by_node: dict[int, Scope] = {}
         self.index: dict[str, list[tuple[ts.Node, Scope]]] = {}
         self.comments: list[ts.Node] = []
+        self._annex_b: list[Binding] = []  # block-level function declarations in sloppy code
         self.global_scope: Scope
         self.module_scope: Scope  # the scope top-level declarations go to
 
@@ -159,26 +163,33 @@ class Binder:
         kind: BindingKind,
         declaration: ts.Node | None,
         init: ts.Node | None = None,
+        written: bool = False,
     ) -> Binding:
+        """Declare a name; `init` is its value (`let x = v`), `written` marks a declaration that
+        assigns without a value of its own (`const {a} = o`, `for (const k in o)`)."""
         name = name_node.text.decode("utf-8", "replace")
-        if kind is BindingKind.VAR or (kind is BindingKind.FUNCTION and not scope.is_strict):
-            scope = scope.variable_scope if kind is BindingKind.VAR else scope
+        if kind is BindingKind.VAR:
+            scope = scope.variable_scope
         existing = scope.variables.get(name)
-        if existing is not None:
+        if existing is not None and existing.kind is not BindingKind.FUNCTION_NAME:
             # redeclaration (`var x; var x;`, overloads, declaration merging): one binding
             if existing.init is None and init is not None:
                 existing.init = init
             binding = existing
         else:
+            # a declaration inside a named function expression shadows the function's own name
             binding = Binding(name, kind, scope, name_node, declaration, init)
             scope.variables[name] = binding
-        if init is not None:
+        if init is not None or written:
             ref = Reference(name, name_node, scope, False, True, declaration, True, binding)
             binding.references.append(ref)
         return binding
 
     def _reference(self, scope: Scope, node: ts.Node, read: bool, write: bool, write_expr: ts.Node | None) -> None:
-        scope.references.append(Reference(node.text.decode("utf-8", "replace"), node, scope, read, write, write_expr))
+        name = node.text.decode("utf-8", "replace")
+        if name == "await" and not write:
+            return  # tree-sitter reads `await (a, b)(c)` as a call of a function named `await`
+        scope.references.append(Reference(name, node, scope, read, write, write_expr))
 
     # --- the walk -------------------------------------------------------------------------------
 
@@ -232,10 +243,19 @@ class Binder:
                 if mode == EXPR:
                     self._reference(scope, node, True, False, None)
                 elif mode == DECL:
-                    kind, decl, override = info
+                    kind, decl, override = info[0], info[1], info[2]
                     target = override if override is not None else scope
-                    init = decl.child_by_field_name("value") if decl is not None and decl.type == "variable_declarator" else None
-                    self._declare(target, node, kind, decl, init)
+                    if ptype == "variable_declarator":
+                        self._declare(target, node, kind, decl, decl.child_by_field_name("value"))
+                    elif decl is not None and (
+                            len(info) > 3 or ptype == "assignment_pattern" or ptype == "object_assignment_pattern"
+                            or decl.type == "for_in_statement"
+                            or (decl.type == "variable_declarator" and decl.child_by_field_name("value") is not None)):
+                        # a default value, a for-in/of variable, or a name in a destructuring
+                        # pattern: written, but not with the declarator's whole initialiser
+                        self._declare(target, node, kind, decl, None, True)
+                    else:
+                        self._declare(target, node, kind, decl)
                 elif mode == ASSIGN:
                     self._reference(scope, node, False, True, info)
                 elif mode == RW:
@@ -257,7 +277,7 @@ class Binder:
                     if lst is None:
                         index[t] = lst = []
                     lst.append((node, scope))
-                new_scope = self._open_scope(t, node, scope)
+                new_scope = self._open_scope(t, node, scope, ptype)
 
             if descend and cursor.goto_first_child():
                 stack.append((t, mode, info, new_scope, new_scope is not scope, node))
@@ -272,13 +292,15 @@ class Binder:
                     self._resolve()
                     return self
 
-    def _open_scope(self, t: str, node: ts.Node, scope: Scope) -> Scope:
+    def _open_scope(self, t: str, node: ts.Node, scope: Scope, parent_type: str | None = None) -> Scope:
         if t in FUNCTION_TYPES:
             strict = scope.is_strict or has_use_strict(node.child_by_field_name("body"))
             if t in ("function_declaration", "generator_function_declaration"):
                 name = node.child_by_field_name("name")
                 if name is not None:
-                    self._declare(scope, name, BindingKind.FUNCTION, node)
+                    b = self._declare(scope, name, BindingKind.FUNCTION, node)
+                    if not scope.is_strict and scope.variable_scope is not scope:
+                        self._annex_b.append(b)  # a sloppy function in a block: also a `var` (Annex B.3.3)
             fscope = self._push(ScopeKind.FUNCTION, node, scope, strict)
             if t in ("function_expression", "function", "generator_function"):
                 name = node.child_by_field_name("name")
@@ -286,8 +308,11 @@ class Binder:
                     self._declare(fscope, name, BindingKind.FUNCTION_NAME, node)
             return fscope
         if t == "statement_block":
-            parent = node.parent
-            if parent is not None and (parent.type in FUNCTION_TYPES or parent.type in ("internal_module", "module")):
+            # node.parent costs a walk from the root in tree-sitter: take the type the walk already knows
+            if parent_type is None:
+                parent = node.parent
+                parent_type = parent.type if parent is not None else None
+            if parent_type is not None and (parent_type in FUNCTION_TYPES or parent_type in ("internal_module", "module")):
                 return scope  # a function's body shares the function scope
             return self._push(ScopeKind.BLOCK, node, scope, scope.is_strict)
         if t in CLASS_TYPES:
@@ -339,6 +364,8 @@ class Binder:
         scope: Scope,
     ) -> tuple[int, object]:
         if pmode == AMBIENT:
+            if fname == "body" and (ptype == "internal_module" or ptype == "module"):
+                return SKIP, None  # `declare namespace N { ... }`: only `N` is declared outside
             return AMBIENT, pinfo
         if _is_skipped_type(t):
             return SKIP, None
@@ -349,7 +376,11 @@ class Binder:
             if ptype == "pair_pattern":
                 return (pmode, pinfo) if fname == "value" else (EXPR, None)
             if ptype in ("assignment_pattern", "object_assignment_pattern"):
-                return (pmode, pinfo) if fname == "left" else (EXPR, None)
+                if fname != "left":
+                    return EXPR, None
+                if pmode == DECL and len(pinfo) == 3:
+                    return DECL, (*pinfo, True)  # names in a pattern with a default value are written
+                return pmode, pinfo
             if ptype in ("required_parameter", "optional_parameter"):
                 return (pmode, pinfo) if fname == "pattern" else (EXPR, None)
             if ptype in ("parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression"):
@@ -390,24 +421,39 @@ class Binder:
                 return DECL, (kind, pnode, None)
             return ASSIGN, pnode
         if fname == "name":
+            if ptype == "internal_module" or ptype == "module":
+                return SKIP, None  # declared when the scope opened (`namespace A.B` too)
             if t == "identifier" and (ptype in FUNCTION_TYPES or ptype in CLASS_TYPES or ptype in (
-                "internal_module", "module", "enum_declaration", "function_signature",
+                "enum_declaration", "function_signature",
             )):
                 return NONE, None  # declared when the scope opened
             if ptype in ("jsx_opening_element", "jsx_self_closing_element"):
+                # eslint-scope: `<Foo>` and `<a.b>` reference a variable, `<div>` and `<svg:rect>` do not
                 if t == "identifier":
                     first = node.text[:1]
                     return (EXPR if first.isupper() or first == b"_" or first == b"$" else NONE), None
-                return EXPR, None
+                if t == "member_expression":
+                    base = node.child_by_field_name("object")
+                    while base is not None and base.type == "member_expression":
+                        base = base.child_by_field_name("object")
+                    return (SKIP if base is not None and base.text == b"this" else EXPR), None
+                return SKIP, None
             if ptype == "jsx_closing_element":
-                return NONE, None
+                return SKIP, None  # the opening tag holds the reference
         if ptype in ("import_clause", "namespace_import", "import_require_clause"):
             return (DECL, (BindingKind.IMPORT, pnode, None)) if t == "identifier" else (EXPR, None)
         if ptype == "import_specifier":
             local = "alias" if pnode.child_by_field_name("alias") is not None else "name"
             return ((DECL, (BindingKind.IMPORT, pnode, None)) if fname == local else (NONE, None))
+        if ptype == "import_alias":
+            # TypeScript `import A = B.C`: declares `A`, reads `B`
+            if t == "identifier" and node == pnode.named_child(0):
+                return DECL, (BindingKind.IMPORT, pnode, None)
+            return EXPR, None
         if t == "import_statement" and ptype != "program":
             return NONE, None
+        if ptype == "namespace_export":
+            return NONE, None  # `export * as ns from "m"` names nothing local
         if ptype == "export_specifier":
             if fname == "alias":
                 return NONE, None
@@ -426,6 +472,8 @@ class Binder:
             return SKIP, None
         if t in ("statement_identifier", "property_identifier", "private_property_identifier", "meta_property"):
             return NONE, None
+        if t == "jsx_namespace_name":
+            return SKIP, None  # `xlink:href`, `<svg:rect>`: names, not variables
         if ptype == "enum_declaration":
             return NONE, None
         return EXPR, None
@@ -444,21 +492,74 @@ class Binder:
     # --- resolution -----------------------------------------------------------------------------
 
     def _resolve(self) -> None:
+        self._hoist_block_functions()
+        # (scope, name) -> what the name resolves to from that scope; every scope on a lookup's path
+        # is remembered, so deeply nested scopes cost linear rather than quadratic time
+        memo: dict[tuple[int, str], Binding | None] = {}
+        body_start: dict[int, int] = {}
         for scope in self.scopes:
             for ref in scope.references:
-                name = ref.name
-                s: Scope | None = scope
-                while s is not None:
-                    b = s.variables.get(name)
-                    if b is not None:
-                        ref.binding = b
-                        b.references.append(ref)
-                        break
-                    if name == "arguments" and s.kind is ScopeKind.FUNCTION and s.node.type != "arrow_function" \
-                            and s.node.type != "class_static_block":
-                        b = Binding("arguments", BindingKind.ARGUMENTS, s, None, s.node)
-                        s.variables["arguments"] = b
-                        ref.binding = b
-                        b.references.append(ref)
-                        break
-                    s = s.parent
+                found = self._lookup(scope, ref.name, memo)
+                if found is not None and found.node is not None and found.scope.kind is ScopeKind.FUNCTION:
+                    start = ref.node.start_byte
+                    if start < found.node.start_byte:
+                        fscope = found.scope
+                        body = body_start.get(id(fscope))
+                        if body is None:
+                            b = fscope.node.child_by_field_name("body")
+                            body = body_start[id(fscope)] = b.start_byte if b is not None else -1
+                        if start < body <= found.node.start_byte and fscope.parent is not None:
+                            # a parameter default does not see the function body's declarations:
+                            # `function f(a = x) { var x; }` reads the outer `x`
+                            found = self._lookup(fscope.parent, ref.name, memo)
+                if found is not None:
+                    ref.binding = found
+                    found.references.append(ref)
+
+    def _lookup(self, scope: Scope, name: str, memo: dict[tuple[int, str], Binding | None]) -> Binding | None:
+        path: list[tuple[int, str]] = []
+        found: Binding | None = None
+        s: Scope | None = scope
+        while s is not None:
+            key = (id(s), name)
+            if key in memo:
+                found = memo[key]
+                break
+            path.append(key)
+            b = s.variables.get(name)
+            if b is not None:
+                found = b
+                break
+            if name == "arguments" and self._has_arguments(s):
+                found = Binding("arguments", BindingKind.ARGUMENTS, s, None, s.node)
+                s.variables["arguments"] = found
+                break
+            s = s.parent
+        for key in path:
+            memo[key] = found
+        return found
+
+    def _has_arguments(self, scope: Scope) -> bool:
+        """Non-arrow functions have an implicit `arguments`, and so does the function Node wraps
+        around a CommonJS module."""
+        if scope.kind is ScopeKind.FUNCTION:
+            return scope.node.type != "arrow_function" and scope.node.type != "class_static_block"
+        return scope.kind is ScopeKind.MODULE and self.source_type is SourceType.COMMONJS
+
+    def _hoist_block_functions(self) -> None:
+        """Annex B.3.3: in sloppy code a function declared in a block is also a `var` of the
+        enclosing function (or script), unless a `let`/`const`/`class` of the same name in between
+        would clash. ESLint's scope manager keeps it in the block; the runtime does not, and an
+        assignment to the name after the block creates no global."""
+        for b in self._annex_b:
+            target = b.scope.variable_scope
+            if b.name in target.variables:
+                continue
+            s = b.scope.parent
+            while s is not None and s is not target:
+                other = s.variables.get(b.name)
+                if other is not None and other.kind is not BindingKind.CATCH:
+                    break
+                s = s.parent
+            else:
+                target.variables[b.name] = Binding(b.name, BindingKind.FUNCTION, target, b.node, b.declaration)

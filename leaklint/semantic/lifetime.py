@@ -33,6 +33,11 @@ ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "all"
                            "route", "handle", "ws", "any"})
 SERVER_FACTORIES = frozenset({"createServer", "createSecureServer", "Server", "WebSocketServer"})
 OBSERVERS = frozenset({"MutationObserver", "ResizeObserver", "IntersectionObserver", "PerformanceObserver"})
+# events that fire once per target: a handler for them runs as often as the code that adds it
+ONCE_EVENTS = frozenset({"DOMContentLoaded", "load", "deviceready", "listening"})
+ONCE_HANDLER_PROPS = frozenset({"onload", "onDOMContentLoaded"})
+# first parameters of a request middleware: `app.use((req, res, next) => ...)`, `koa.use(async (ctx, next) => ...)`
+MIDDLEWARE_PARAMS = frozenset({"req", "request", "ctx", "context"})
 # globals that may name the global object
 GLOBAL_OBJECT_NAMES = frozenset({"global", "globalThis", "window", "self"})
 MAX_DEPTH = 64
@@ -93,6 +98,29 @@ def _describe_target(node: ts.Node | None) -> str:
     return f"`{t}`" if len(t) <= 40 and "\n" not in t else "an object"
 
 
+def _is_middleware(fn: ts.Node) -> bool:
+    """A function whose parameters read `(req, res, ...)` or `(ctx, next)`."""
+    if fn.type not in ("function_expression", "function", "arrow_function", "function_declaration"):
+        return False
+    params = fn.child_by_field_name("parameters")
+    names = [text(p.child_by_field_name("pattern") or p) for p in params.named_children] if params is not None else []
+    return len(names) >= 2 and names[0] in MIDDLEWARE_PARAMS
+
+
+def _sets_truthy(value: ts.Node | None) -> bool:
+    """A value that is certainly truthy once assigned: `true`, an object, a function, a call's result.
+    A name or property read (`flag = next`) may be null, so it does not count."""
+    value = unwrap(value)
+    if value is None:
+        return False
+    if value.type in ("true", "object", "array", "new_expression", "call_expression", "await_expression",
+                      "arrow_function", "function_expression", "function", "class", "template_string"):
+        return True
+    if value.type == "number":
+        return text(value) not in ("0", "0.0")
+    return value.type == "string" and string_value(value) != ""
+
+
 def function_name(fn: ts.Node) -> str | None:
     """The name a function is known by: declaration name, variable, property or method name."""
     name = fn.child_by_field_name("name")
@@ -132,7 +160,103 @@ class Lifetime:
         fn = self.model.enclosing_function(node)
         if fn is None:
             return None
+        if self.guarded_once(node, fn):
+            return None
         return self.function_repeat(fn, _depth)
+
+    def guarded_once(self, node: ts.Node, fn: ts.Node) -> bool:
+        """`node` runs at most once per process, behind a module-level flag that the guarded code sets:
+        `if (!done) { done = true; ... }`, `if (done) return; done = true; ...`,
+        `cache || (cache = load())`, `cache ??= load()`. A flag that is ever reset to a falsy value
+        re-arms the guard and does not count."""
+        child, parent = node, node.parent
+        while parent is not None and parent != fn:
+            t = parent.type
+            if t == "if_statement" and parent.child_by_field_name("consequence") == child:
+                flag = self._unset_flag(parent.child_by_field_name("condition"))
+                if flag is not None and self._sets_flag(flag, child):
+                    return True
+            elif t == "binary_expression" and parent.child_by_field_name("right") == child and \
+                    text(parent.child_by_field_name("operator")) in ("||", "??"):
+                flag = self._flag(parent.child_by_field_name("left"))
+                if flag is not None and self._sets_flag(flag, child):
+                    return True
+            elif t == "augmented_assignment_expression" and parent.child_by_field_name("right") == child and \
+                    text(parent.child_by_field_name("operator")) in ("||=", "??="):
+                flag = self._flag(parent.child_by_field_name("left"))
+                if flag is not None and not self._flag_reset(flag):
+                    return True
+            elif t == "statement_block":
+                for stmt in parent.named_children:
+                    if stmt == child:
+                        break
+                    if stmt.type == "if_statement" and self._exits(stmt.child_by_field_name("consequence")):
+                        flag = self._flag(stmt.child_by_field_name("condition"))
+                        if flag is not None and self._sets_flag(flag, fn):
+                            return True
+            child, parent = parent, parent.parent
+        return False
+
+    def _flag(self, expr: ts.Node | None) -> Binding | None:
+        """A module-level binding tested for being set: `done`, `done != null`."""
+        expr = unwrap(expr)
+        if expr is not None and expr.type == "binary_expression" and \
+                text(expr.child_by_field_name("operator")) in ("!=", "!==") and \
+                text(unwrap(expr.child_by_field_name("right"))) in ("null", "undefined"):
+            expr = unwrap(expr.child_by_field_name("left"))
+        if expr is None or expr.type != "identifier":
+            return None
+        binding = self.model.resolve(expr)
+        if binding is None or not self.model.is_module_level(binding) or \
+                binding.kind not in (BindingKind.VAR, BindingKind.LET):
+            return None
+        return binding
+
+    def _unset_flag(self, cond: ts.Node | None) -> Binding | None:
+        """The flag a condition requires to be unset: `!done`, `done == null`, `!done && other`."""
+        cond = unwrap(cond)
+        if cond is None:
+            return None
+        if cond.type == "unary_expression" and text(cond.child_by_field_name("operator")) == "!":
+            return self._flag(cond.child_by_field_name("argument"))
+        if cond.type == "binary_expression":
+            op = text(cond.child_by_field_name("operator"))
+            if op == "&&":
+                return self._unset_flag(cond.child_by_field_name("left")) or \
+                    self._unset_flag(cond.child_by_field_name("right"))
+            if op in ("==", "===") and text(unwrap(cond.child_by_field_name("right"))) in ("null", "undefined"):
+                return self._flag(cond.child_by_field_name("left"))
+        return None
+
+    def _sets_flag(self, flag: Binding, region: ts.Node) -> bool:
+        """`region` sets the flag to a truthy value, and nothing else writes it."""
+        set_here = False
+        for ref in flag.references:
+            w = ref.write_expr
+            if not ref.is_write or ref.is_init or w is None or w.type != "assignment_expression":
+                continue
+            if region.start_byte <= w.start_byte and w.end_byte <= region.end_byte:
+                set_here = set_here or _sets_truthy(w.child_by_field_name("right"))
+        return set_here and not self._flag_reset(flag)
+
+    def _flag_reset(self, flag: Binding) -> bool:
+        for ref in flag.references:
+            w = ref.write_expr
+            if not ref.is_write or ref.is_init or w is None:
+                continue
+            if w.type == "augmented_assignment_expression" and \
+                    text(w.child_by_field_name("operator")) in ("||=", "??="):
+                continue  # sets the flag only while it is unset
+            if w.type != "assignment_expression" or not _sets_truthy(w.child_by_field_name("right")):
+                return True  # reset, or set to something that may be unset
+        return False
+
+    @staticmethod
+    def _exits(stmt: ts.Node | None) -> bool:
+        """`return`, `throw`, or a block that holds only one of them."""
+        if stmt is not None and stmt.type == "statement_block" and stmt.named_child_count == 1:
+            stmt = stmt.named_child(0)
+        return stmt is not None and stmt.type in ("return_statement", "throw_statement")
 
     def function_repeat(self, fn: ts.Node, _depth: int = 0) -> Repeat | None:
         key = fn.id
@@ -187,6 +311,9 @@ class Lifetime:
             return Repeat("exported", f"every call of exported `{name}`" if name else "every call of the exported function", fn)
         if parent.type == "assignment_expression":
             left = parent.child_by_field_name("left")
+            path = member_path(left)
+            if path and len(path) > 1 and path[-1] in ONCE_HANDLER_PROPS:
+                return self.repeat_reason(parent, depth)  # `window.onload = fn`: runs once per assignment
             if left is not None and left.type in ("member_expression", "subscript_expression"):
                 return Repeat("method", f"every call of `{name or text(left)}`", fn)
         if parent.type == "pair" or (fn.type == "method_definition"):
@@ -214,8 +341,12 @@ class Lifetime:
         fn_node = unwrap(call.child_by_field_name("function") or call.child_by_field_name("constructor"))
         if cname in EVENT_METHODS and target is not None:
             event = string_value(args[0]) if args else None
+            if event in ONCE_EVENTS:
+                return None  # fires once per target: the call site decides
             ev = f"`'{event}'` event" if event is not None else "event"
             return Repeat("listener", f"every {ev} on {_describe_target(target)}", call)
+        if cname == "use" and target is not None and args and fn is not None and args[0] == fn and _is_middleware(fn):
+            return Repeat("route", f"every request handled by {_describe_target(target)}.use", call)
         if cname in ROUTE_METHODS and target is not None and args and fn is not None and args[0] != fn:
             first = unwrap(args[0])
             if first is not None and (first.type in ("string", "template_string", "regex", "array") or cname == "use"):
@@ -363,6 +494,51 @@ class Lifetime:
                 out.append(p)
         return out
 
+    def subclasses(self, cls: ts.Node) -> list[ts.Node]:
+        """Classes of this file that extend `cls` directly (`class B extends A`)."""
+        name = cls.child_by_field_name("name")
+        binding = self.model.resolve(name) if name is not None and cls.type != "class" else None
+        if binding is None:
+            return []
+        out = []
+        for ref in binding.references:
+            heritage = ref.node.parent
+            if heritage is not None and heritage.type == "extends_clause":
+                heritage = heritage.parent
+            if heritage is not None and heritage.type == "class_heritage" and heritage.parent is not None:
+                out.append(heritage.parent)
+        return out
+
+    def _class_passed_around(self, cls: ts.Node) -> bool:
+        """The class is used as a value (assigned, passed, stored, returned), not only with `new`,
+        `extends`, `instanceof` or static member access."""
+        name = cls.child_by_field_name("name")
+        binding = self.model.resolve(name) if name is not None and cls.type != "class" else None
+        if binding is None:
+            return False
+        for ref in binding.references:
+            if ref.is_init:
+                continue
+            node, parent = ref.node, ref.node.parent
+            while parent is not None and parent.type in ("parenthesized_expression", "as_expression",
+                                                         "non_null_expression", "satisfies_expression"):
+                node, parent = parent, parent.parent
+            if parent is None:
+                continue
+            t = parent.type
+            if t == "new_expression" and parent.child_by_field_name("constructor") == node:
+                continue
+            if t in ("class_heritage", "extends_clause", "export_specifier", "export_statement"):
+                continue
+            if t in ("member_expression", "subscript_expression") and parent.child_by_field_name("object") == node:
+                continue
+            if t == "binary_expression" and text(parent.child_by_field_name("operator")) == "instanceof":
+                continue
+            if t in ("unary_expression", "expression_statement"):
+                continue
+            return True
+        return False
+
     def class_is_exported(self, cls: ts.Node) -> bool:
         if self._is_exported_value(cls):
             return True
@@ -388,6 +564,15 @@ class Lifetime:
             r = self.repeat_reason(site, depth)
             if r is not None:
                 return Repeat("construct", f"every `new {label}()` ({r.description})", site)
+        if depth <= MAX_DEPTH:
+            # `super()` runs this constructor on every construction of a subclass
+            for sub in self.subclasses(cls):
+                r = self._construct_repeat(sub, depth + 1)
+                if r is not None:
+                    return Repeat("construct", f"every `new {label}()` ({r.description})", r.node)
+        if not self.class_is_exported(cls) and self._class_passed_around(cls):
+            # `Impl = WebGPUBackend; new Impl()`: constructed where this file does not show
+            return Repeat("construct", f"every `new {label}()`", cls)
         if self.class_is_exported(cls) or cls.type == "class":
             if self.instantiations(cls):
                 return None  # instantiated here, once

@@ -57,7 +57,8 @@ class Reference:
     is_write: bool
     # the assignment / declarator / update node for writes; None for plain reads
     write_expr: ts.Node | None = None
-    # true for the write made by a declaration's initialiser (`let x = 1`)
+    # true for the write made by a declaration itself: its initialiser (`let x = 1`), a destructuring
+    # (`const {a} = o`), a parameter's default, a for-in/of variable
     is_init: bool = False
     binding: "Binding | None" = None  # None: resolves to the global object (known global or undeclared)
 
@@ -73,7 +74,9 @@ class Binding:
     scope: "Scope"
     node: ts.Node | None  # the declaring identifier
     declaration: ts.Node | None  # variable_declarator, function_declaration, class_declaration, ...
-    init: ts.Node | None = None  # the initial value of a declarator, when there is one
+    # the initial value of a plain `name = value` declarator; None for a name inside a destructuring
+    # pattern (`const {a} = o`: `a` is not `o`), a parameter or a for-in/of variable
+    init: ts.Node | None = None
     references: list[Reference] = field(default_factory=list)
 
     @property

@@ -1,0 +1,119 @@
+"""leaklint benchmark: whole-process wall time against parse-only and ESLint, interleaved.
+
+usage: python bench/run.py [--list small|full|FILE] [--runs 3] [--eslint] [--modes a,b,...]
+
+Needs the pinned real-world corpus (../shared/corpus/real-world.sh) and, for --eslint, the pinned
+tools (../shared/bench/setup-tools.sh; this script runs it when they are missing). Every figure is a
+whole process, median of --runs; each mode runs alternately with parse-only (A B A B ...) and the
+ratio column is the median of the pair-by-pair ratios, which stays meaningful on a noisy machine.
+Peak RSS is the largest resident size of the process or any of its workers (wait4 rusage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SHARED = Path(os.environ.get("LEAKLINT_SHARED", ROOT.parent / "shared"))
+CORPUS = Path(os.environ.get("LEAKLINT_CORPUS", "/tmp/leaklint-corpus"))
+TOOLS = Path(os.environ.get("LEAKLINT_TOOLS", "/tmp/perf/tools"))
+PY = sys.executable
+
+
+def run(cmd: list[str], cwd: Path | None = None, stdin: bytes | None = None) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB) of one whole process and its children."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if stdin is not None:
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd[:6])} ...")
+    return wall, usage.ru_maxrss / 1024
+
+
+def files_of(list_arg: str) -> Path:
+    if list_arg in ("small", "full"):
+        p = CORPUS / "lists" / f"{list_arg}.txt"
+    else:
+        p = Path(list_arg)
+    if not p.is_file():
+        raise SystemExit(f"no file list {p}: run {SHARED}/corpus/real-world.sh first")
+    return p
+
+
+def leaklint_cmd(paths: list[str], *extra: str) -> list[str]:
+    return [PY, "-m", "leaklint", "check", "--isolated", "--no-gitignore", "--format", "json",
+            "-o", os.devnull, *extra, *paths]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--list", default="small")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--eslint", action="store_true", help="include ESLint (slow on the full list)")
+    ap.add_argument("--modes", default="", help="comma-separated subset of modes")
+    args = ap.parse_args()
+
+    lst = files_of(args.list)
+    paths = [l.strip() for l in lst.read_text().splitlines() if l.strip()]
+    mb = sum(os.path.getsize(p) for p in paths) / 1e6
+    parse_only = [PY, str(SHARED / "bench" / "parse_only.py"), "--mode", "parse", str(lst)]
+    cache = Path(tempfile.mkdtemp(prefix="leaklint-bench-cache-"))
+    modes: dict[str, list[str]] = {
+        "leaklint --jobs 1": leaklint_cmd(paths, "--jobs", "1", "--no-cache"),
+        "leaklint (default jobs)": leaklint_cmd(paths, "--no-cache"),
+        "leaklint, warm cache": leaklint_cmd(paths, "--cache-dir", str(cache)),
+    }
+    if args.eslint:
+        if not (TOOLS / "node_modules" / ".bin" / "eslint").exists():
+            subprocess.run(["bash", str(SHARED / "bench" / "setup-tools.sh"), str(TOOLS)], check=True)
+        modes["eslint (no-undef, no-implicit-globals, listeners)"] = [
+            "bash", str(SHARED / "bench" / "cmd.sh"), "eslint", str(lst)]
+    if args.modes:
+        keep = {m.strip() for m in args.modes.split(",")}
+        modes = {k: v for k, v in modes.items() if any(k.startswith(m) for m in keep)}
+
+    run(modes.get("leaklint, warm cache", parse_only))  # fill the cache (and warm the file cache)
+    rows = []
+    base_walls: list[float] = []
+    for name, cmd in modes.items():
+        walls, ratios, rss = [], [], []
+        for _ in range(args.runs):
+            b, _r = run(parse_only)
+            w, r = run(cmd)
+            base_walls.append(b)
+            walls.append(w)
+            ratios.append(w / b)
+            rss.append(r)
+            print(f"  {name}: {w:.2f}s (parse-only {b:.2f}s)", file=sys.stderr)
+        rows.append((name, statistics.median(walls), min(walls), max(walls), statistics.median(ratios), max(rss)))
+    shutil.rmtree(cache, ignore_errors=True)
+
+    eslint = next((r for r in rows if r[0].startswith("eslint")), None)
+    print(f"\nlist: {lst} — {len(paths)} files, {mb:.1f} MB; {args.runs} runs; python {sys.version.split()[0]}; "
+          f"{os.cpu_count()} CPUs\n")
+    print("| tool / mode | files | MB | median wall s (min–max) | × parse-only (paired) | × ESLint | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"| parse-only (py-tree-sitter) | {len(paths)} | {mb:.1f} | {statistics.median(base_walls):.2f} "
+          f"({min(base_walls):.2f}–{max(base_walls):.2f}) | 1 | | |")
+    for name, med, lo, hi, ratio, rss in rows:
+        vs = f"{med / eslint[1]:.3f}" if eslint else ""
+        print(f"| {name} | {len(paths)} | {mb:.1f} | {med:.2f} ({lo:.2f}–{hi:.2f}) | {ratio:.2f} | {vs} | {rss:.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Where a name comes from: `import ... from "m"`, `require("m")` and their destructurings.
+
+`module_source(model, binding)` answers `(specifier, export)` for a binding that holds a module or
+one of its exports, so rules can recognise `setInterval` from `timers` or `Server` from
+`socket.io` whatever local name it was given. `export` is `"*"` for the whole module (a namespace
+import, `import x = require("m")`, or `require("m")`), `"default"` for a default import, and the
+exported name otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import tree_sitter as ts
+
+from leaklint.semantic.scope import Binding, BindingKind
+from leaklint.syntax import string_value, text, unwrap
+
+if TYPE_CHECKING:
+    from leaklint.semantic.model import SemanticModel
+
+
+def module_source(model: "SemanticModel", binding: Binding | None) -> tuple[str, str] | None:
+    """`(module specifier, exported name)` for an imported or required binding, else None."""
+    if binding is None or binding.node is None:
+        return None
+    if binding.kind is BindingKind.IMPORT:
+        return _import_source(binding)
+    if binding.kind not in (BindingKind.VAR, BindingKind.LET, BindingKind.CONST):
+        return None
+    declarator = binding.declaration
+    if declarator is None or declarator.type != "variable_declarator":
+        return None
+    value = unwrap(declarator.child_by_field_name("value"))
+    if value is None:
+        return None
+    export = "*"
+    if value.type == "member_expression":
+        export = text(value.child_by_field_name("property"))
+        value = unwrap(value.child_by_field_name("object"))
+    specifier = required_module(model, value)
+    if specifier is None:
+        return None
+    name = declarator.child_by_field_name("name")
+    if name is not None and name.type == "identifier":
+        return specifier, export
+    if export != "*" or name is None or name.type != "object_pattern" or binding.node.parent is None:
+        return None
+    # `const { Server } = require("socket.io")`, `const { Server: IO } = require(...)`
+    parent = binding.node.parent
+    if binding.node.type == "shorthand_property_identifier_pattern" and parent == name:
+        return specifier, text(binding.node)
+    if parent.type == "pair_pattern" and parent.parent == name and parent.child_by_field_name("value") == binding.node:
+        key = parent.child_by_field_name("key")
+        return specifier, string_value(key) or text(key)
+    return None
+
+
+def required_module(model: "SemanticModel", node: ts.Node | None) -> str | None:
+    """The specifier of `require("m")` (the global `require`), else None."""
+    node = unwrap(node)
+    if node is None or node.type != "call_expression":
+        return None
+    fn = unwrap(node.child_by_field_name("function"))
+    if fn is None or not model.is_global_name(fn, "require"):
+        return None
+    args = node.child_by_field_name("arguments")
+    if args is None or args.named_child_count < 1:
+        return None
+    return string_value(args.named_child(0))
+
+
+def _import_source(binding: Binding) -> tuple[str, str] | None:
+    decl = binding.declaration
+    stmt = decl
+    while stmt is not None and stmt.type not in ("import_statement", "program"):
+        stmt = stmt.parent
+    if stmt is None or stmt.type != "import_statement" or decl is None:
+        return None
+    source = stmt.child_by_field_name("source")
+    if source is not None:
+        specifier = string_value(source)
+    else:  # `import x = require("m")`
+        req = next((c for c in stmt.named_children if c.type == "import_require_clause"), None)
+        src = req.child_by_field_name("source") if req is not None else None
+        specifier = string_value(src)
+    if specifier is None:
+        return None
+    if decl.type == "import_specifier":
+        name = decl.child_by_field_name("name")
+        return specifier, string_value(name) or text(name)
+    if decl.type == "import_clause":
+        return specifier, "default"
+    return specifier, "*"  # namespace import, `import x = require("m")`

@@ -1,0 +1,105 @@
+"""Byte-identical reports for the same input: across runs and hash seeds, across `--jobs`, across
+the order of the paths, with and without the result cache; and fingerprints that do not move."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leaklint.api import check_text
+from leaklint.checker import fingerprint_findings
+from leaklint.findings import Confidence, Finding, Severity, Span
+from leaklint.syntax import LineIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTRA = {
+    # a few awkward files besides the corpus
+    "bad/binary.js": b"\x00\x01\x02",
+    "bad/latin1.js": b"var s = '\xe9';\nleak = 1;\n",
+    "bad/crlf.js": b"function f() {\r\n  leak2 = [];\r\n}\r\n",
+    "bad/broken.js": b"leak3 = 1;\nfunction (\n",
+    "bad/typed.js": b"let n: number = 1;\nleak4 = n;\n",
+    "bad/same.js": b"x.push(1); x.push(1);\nfunction g() { dup = 1; dup = 1; }\n",
+}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("determinism")
+    shutil.copytree(ROOT / "corpus", root / "corpus")
+    for name, data in EXTRA.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
+def leaklint(project: Path, *args: str, hash_seed: str = "0") -> bytes:
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "LEAKLINT_STRICT": "1"}
+    proc = subprocess.run([sys.executable, "-m", "leaklint", "check", "--isolated", *args], cwd=project, env=env,
+                          capture_output=True, timeout=600)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    return proc.stdout
+
+
+def all_files(project: Path) -> list[str]:
+    return sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
+def test_same_report_whatever_the_jobs_order_and_hash_seed(project: Path, fmt: str) -> None:
+    files = all_files(project)
+    reference = leaklint(project, "--format", fmt, "--no-cache", "--jobs", "1", "corpus", "bad")
+    assert reference
+    assert leaklint(project, "--format", fmt, "--no-cache", "--jobs", "2", "bad", "corpus", hash_seed="1") == reference
+    assert leaklint(project, "--format", fmt, "--no-cache", "--jobs", "2", *reversed(files),
+                    hash_seed="2") == reference
+    assert leaklint(project, "--format", fmt, "--no-cache", "--jobs", "1", *files, hash_seed="3") == reference
+
+
+def test_the_cache_changes_nothing(project: Path, tmp_path: Path) -> None:
+    reference = leaklint(project, "--format", "json", "--no-cache", "corpus", "bad")
+    cache = str(tmp_path / "cache")
+    cold = leaklint(project, "--format", "json", "--cache-dir", cache, "corpus", "bad", hash_seed="4")
+    warm = leaklint(project, "--format", "json", "--cache-dir", cache, "corpus", "bad", hash_seed="5")
+    assert cold == warm == reference
+    assert any((tmp_path / "cache").rglob("*"))
+
+
+def test_sarif_fingerprints_are_present_unique_and_stable(project: Path) -> None:
+    log = json.loads(leaklint(project, "--format", "sarif", "--no-cache", "corpus", "bad"))
+    results = log["runs"][0]["results"]
+    prints = [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+               r["partialFingerprints"]["leaklint/v1"]) for r in results]
+    assert len(prints) > 20 and len(set(prints)) == len(prints)
+    again = json.loads(leaklint(project, "--format", "sarif", "--no-cache", "bad", "corpus", hash_seed="6"))
+    assert [r["partialFingerprints"] for r in again["runs"][0]["results"]] == [r["partialFingerprints"]
+                                                                                for r in results]
+
+
+def test_fingerprints_ignore_line_numbers_indentation_and_other_code() -> None:
+    before = check_text("function f() {\n  leak = 1;\n}\n", "a.js").findings
+    after = check_text("// new header\n\nvar unrelated = 2;\nfunction f() {\n        leak = 1;\n}\n", "a.js").findings
+    assert [f.span.line for f in before] == [2] and [f.span.line for f in after] == [5]
+    assert [f.fingerprint for f in before] == [f.fingerprint for f in after]
+    renamed = check_text("function f() {\n  leak = 2;\n}\n", "a.js").findings
+    assert renamed[0].fingerprint != before[0].fingerprint  # a different line is a different finding
+
+
+def test_identical_lines_get_distinct_fingerprints_in_order() -> None:
+    lines = LineIndex(b"function f() {\n  dup = 1;\n}\nfunction g() {\n  dup = 1;\n}\n")
+
+    def finding(line: int) -> Finding:
+        return Finding("implicit-global", "undeclared", "m", "", "a.js", Span(line, 3, line, 6), Severity.WARNING,
+                       Confidence.HIGH)
+
+    first, second = fingerprint_findings([finding(5), finding(2)], lines)
+    assert (first.span.line, second.span.line) == (2, 5)
+    assert first.fingerprint != second.fingerprint
+    # the first of the identical lines keeps its fingerprint when the second goes away
+    assert fingerprint_findings([finding(2)], lines)[0].fingerprint == first.fingerprint
