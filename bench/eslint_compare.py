@@ -58,7 +58,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 
-const [tools, cwd, listFile, outFile, probeFile] = process.argv.slice(2);
+const [tools, cwd, listFile, outFile, esmFile, probeFile] = process.argv.slice(2);
+const esm = new Set(esmFile ? fs.readFileSync(esmFile, "utf8").split("\n").filter(Boolean) : []);
 const require = createRequire(path.join(tools, "package.json"));
 const { ESLint } = require("eslint");
 const globals = require("globals");
@@ -135,6 +136,7 @@ const eslint = new ESLint({
 			plugins: { compare: { rules: { dump } } },
 			rules: { "compare/dump": "error" },
 		},
+		{ files: [(file) => esm.has(file)], languageOptions: { sourceType: "module" } },
 	],
 });
 const files = fs.readFileSync(listFile, "utf8").split("\n").filter(Boolean);
@@ -191,7 +193,7 @@ def ensure_tools(requested: str | None) -> Path:
 # --- the runs -------------------------------------------------------------------------------------
 
 
-def run_eslint(tools: Path, corpus: Path, files: list[str], work: Path,
+def run_eslint(tools: Path, corpus: Path, files: list[str], esm: set[str], work: Path,
                probes: dict[str, list[list]] | None = None) -> Path:
     """Run ESLint with the local rule; returns the JSON-lines file it wrote."""
     runner = work / "runner.mjs"
@@ -200,7 +202,9 @@ def run_eslint(tools: Path, corpus: Path, files: list[str], work: Path,
     list_file = work / f"eslint-{tag}.txt"
     list_file.write_text("\n".join(files) + "\n")
     out = work / f"eslint-{tag}.jsonl"
-    cmd = ["node", str(runner), str(tools), str(corpus), str(list_file), str(out)]
+    esm_file = work / "esm.txt"
+    esm_file.write_text("\n".join(sorted(esm)) + "\n")
+    cmd = ["node", str(runner), str(tools), str(corpus), str(list_file), str(out), str(esm_file)]
     if probes:
         probe_file = work / "probes.json"
         probe_file.write_text(json.dumps(probes))
@@ -411,6 +415,8 @@ def main() -> int:
     ap.add_argument("--tools", help="directory with (or for) node_modules/eslint")
     ap.add_argument("--examples", type=int, default=3, help="examples shown per disagreement class")
     ap.add_argument("--json", help="write every compared site and its class to this file")
+    ap.add_argument("--with-modules", action="store_true",
+                    help="also compare the ES modules (sourceType module for ESLint; they only add to comparison 3)")
     args = ap.parse_args()
 
     corpus = Path(args.corpus).resolve()
@@ -418,12 +424,12 @@ def main() -> int:
     listed = read_list(lists / f"{args.list}.txt" if args.list in ("full", "small") else Path(args.list))
     # ES modules: the corpus's esm.txt, else `.mjs`; ESLint's default parser reads JavaScript only
     esm = set(read_list(lists / "esm.txt")) if (lists / "esm.txt").is_file() else {f for f in listed if f.endswith(".mjs")}
-    files = [f for f in listed if f not in esm and f.endswith((".js", ".cjs"))]
+    files = [f for f in listed if (args.with_modules or f not in esm) and f.endswith((".js", ".cjs", ".mjs"))]
     tools = ensure_tools(args.tools)
     work = Path(tempfile.mkdtemp(prefix="leaklint-eslint-compare-"))
-    print(f"{len(files)} non-module files; ESLint from {tools}; work files in {work}", file=sys.stderr)
+    print(f"{len(files)} files; ESLint from {tools}; work files in {work}", file=sys.stderr)
 
-    eslint_out = run_eslint(tools, corpus, files, work)
+    eslint_out = run_eslint(tools, corpus, files, esm, work)
     findings, notes = run_leaklint(files, work)
     skipped = {str(Path(n["path"]).resolve()) for n in notes if n.get("kind") in ("skipped", "unreadable")}
 
@@ -482,14 +488,14 @@ def main() -> int:
             wanted[s.file].append([s.line, s.name])
     probes: dict[str, list[dict]] = {}
     if wanted:
-        with run_eslint(tools, corpus, sorted(wanted), work, dict(wanted)).open() as fh:
+        with run_eslint(tools, corpus, sorted(wanted), esm, work, dict(wanted)).open() as fh:
             fh.readline()
             for line in fh:
                 rec = json.loads(line)
                 if "probe" in rec:
                     probes[rec["file"]] = rec["probe"]
 
-    print(f"files compared: {len(compared)} of {len(files)} non-module files "
+    print(f"files compared: {len(compared)} of {len(files)} {'' if args.with_modules else 'non-module '}files "
           f"({len(fatal)} not parsed by ESLint, {len(skipped & set(files))} skipped by leaklint)")
     print(f"undeclared writes in strict code (a ReferenceError, not a leak; left out): {strict_writes}")
     out: dict[str, dict] = {}

@@ -173,12 +173,12 @@ def _read_line(path: str, line: int) -> str:
             raw = Path(path).read_bytes()
         except OSError:
             raw = b""
-        from leaklint.checker import decode_source
+        from leaklint.checker import decode_source, displayable_line
         from leaklint.syntax import LineIndex
 
         raw = decode_source(raw, path)[0] or b""  # the text the columns count in (no BOM, UTF-8)
 
         idx = LineIndex(raw)
-        lines = [idx.line_text(i) for i in range(1, idx.line_count + 1)]
+        lines = [displayable_line(idx.line_text(i)) for i in range(1, idx.line_count + 1)]
         _LINE_CACHE[path] = lines
     return lines[line - 1] if 0 < line <= len(lines) else ""

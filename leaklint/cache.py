@@ -3,18 +3,31 @@
 One small file per entry under `<cache dir>/<version>/`, written to a temporary name and renamed
 into place, so concurrent runs never see a partial entry. A corrupt or unreadable entry is a
 miss; an unwritable cache directory disables the cache with one notification.
+
+Entries are JSON read back field by field, never pickles: the cache folder may sit inside the
+checked repository, and a planted pickle would run code when loaded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from leaklint import __version__
-from leaklint.findings import FileResult
+from leaklint.findings import (
+    Confidence,
+    FileResult,
+    Finding,
+    Notification,
+    NotificationKind,
+    Related,
+    Severity,
+    Span,
+)
 
 DEFAULT_DIR = ".leaklint_cache"
 
@@ -38,10 +51,9 @@ class Cache:
     def get(self, key: str) -> FileResult | None:
         try:
             with open(self._path(key), "rb") as fh:
-                value = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+                return _result(json.loads(fh.read()))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):  # a miss, whatever is wrong
             return None
-        return value if isinstance(value, FileResult) else None
 
     def put(self, key: str, result: FileResult) -> None:
         if self.disabled_reason is not None:
@@ -50,8 +62,8 @@ class Cache:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(_data(result), fh, ensure_ascii=False, separators=(",", ":"))
             os.replace(tmp, target)
         except OSError as e:
             self.disabled_reason = f"cache disabled: cannot write {self.dir}: {e.strerror or e}"
@@ -70,3 +82,60 @@ def _ensure_gitignore(root: Path) -> None:
             gi.write_text("# created by leaklint\n*\n", encoding="utf-8")
         except OSError:
             pass
+
+
+# --- JSON form of a FileResult ----------------------------------------------------------------------
+
+
+def _span(s: Span | None) -> list[int] | None:
+    return None if s is None else [s.line, s.column, s.end_line, s.end_column]
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {"rule": f.rule_id, "id": f.message_id, "message": f.message, "hint": f.hint, "path": f.path,
+            "span": _span(f.span), "severity": f.severity.value, "confidence": f.confidence.value,
+            "related": [[r.message, _span(r.span)] for r in f.related], "fingerprint": f.fingerprint,
+            "suppressed": f.suppressed}
+
+
+def _data(r: FileResult) -> dict[str, Any]:
+    return {
+        "path": r.path,
+        "findings": [_finding(f) for f in r.findings],
+        "suppressed": [_finding(f) for f in r.suppressed],
+        "notifications": [{"kind": n.kind.value, "path": n.path, "message": n.message, "level": n.level.value,
+                           "span": _span(n.span)} for n in r.notifications],
+    }
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a string")
+    return value
+
+
+def _read_span(value: Any) -> Span:
+    if not (isinstance(value, list) and len(value) == 4 and all(type(v) is int for v in value)):
+        raise TypeError("expected a span")
+    return Span(*value)
+
+
+def _read_finding(d: dict[str, Any]) -> Finding:
+    return Finding(
+        rule_id=_str(d["rule"]), message_id=_str(d["id"]), message=_str(d["message"]), hint=_str(d["hint"]),
+        path=_str(d["path"]), span=_read_span(d["span"]), severity=Severity(d["severity"]),
+        confidence=Confidence(d["confidence"]),
+        related=tuple(Related(_str(m), _read_span(s)) for m, s in d["related"]),
+        fingerprint=_str(d["fingerprint"]), suppressed=d["suppressed"] is True,
+    )
+
+
+def _result(d: dict[str, Any]) -> FileResult:
+    return FileResult(
+        path=_str(d["path"]),
+        findings=[_read_finding(f) for f in d["findings"]],
+        suppressed=[_read_finding(f) for f in d["suppressed"]],
+        notifications=[Notification(NotificationKind(n["kind"]), _str(n["path"]), _str(n["message"]),
+                                    Severity(n["level"]), None if n["span"] is None else _read_span(n["span"]))
+                       for n in d["notifications"]],
+    )

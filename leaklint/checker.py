@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import signal
 import threading
 import time
@@ -240,7 +241,37 @@ def _check(
     # `unused-suppression` findings are made by the suppression stage: they need fingerprints too
     kept = [f for f in kept if f.fingerprint] + fingerprint_findings([f for f in kept if not f.fingerprint],
                                                                      parsed.lines)
-    result.findings = sorted(kept, key=_findings_order)
-    result.suppressed = sorted(suppressed, key=_findings_order)
-    result.notifications.extend(notes)
+    result.findings = sorted(map(_printable_finding, kept), key=_findings_order)
+    result.suppressed = sorted(map(_printable_finding, suppressed), key=_findings_order)
+    result.notifications.extend(replace(n, message=printable(n.message)) for n in notes)
     return result
+
+
+# control characters, line breaks and bidirectional overrides ("Trojan Source"): the analysed code
+# chooses the names and strings quoted in messages, and a report must not drive the terminal
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with characters that would act on a terminal or reorder the line shown as escapes."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
+_CODE_FRAME = {c: 0x2400 + c for c in range(0x20) if c != 0x09} | {0x7f: 0x2421} | {
+    c: 0xFFFD for c in (*range(0x80, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def displayable_line(text: str) -> str:
+    """A source line for a code frame: control characters shown as their symbols (`␛`), bidi
+    controls as `�`; one character for one, so that columns still line up (tabs are kept)."""
+    return text.translate(_CODE_FRAME)
+
+
+def _printable_finding(f: Finding) -> Finding:
+    if not (_UNPRINTABLE.search(f.message) or _UNPRINTABLE.search(f.hint)
+            or any(_UNPRINTABLE.search(r.message) for r in f.related)):
+        return f
+    return replace(f, message=printable(f.message), hint=printable(f.hint),
+                   related=tuple(replace(r, message=printable(r.message)) for r in f.related))

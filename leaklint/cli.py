@@ -137,12 +137,12 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
 
         name = display_path(Path(stdin_filename))
         result = api.check_text(raw, name, settings, report_unused)
-        from leaklint.checker import decode_source
+        from leaklint.checker import decode_source, displayable_line
         from leaklint.syntax import LineIndex
 
         # the lines the columns count in: BOM and UTF-16 decoded, and only CR, LF, CRLF break lines
         index = LineIndex(decode_source(raw, name)[0] or b"")
-        text_lines = [index.line_text(i) for i in range(1, index.line_count + 1)]
+        text_lines = [displayable_line(index.line_text(i)) for i in range(1, index.line_count + 1)]
         report = api.collect([result], settings, 1,
                              source_line=lambda p, n: text_lines[n - 1] if p == name and 0 < n <= len(text_lines) else "")
     else:

@@ -74,14 +74,14 @@ def parse_directives(comments: list[ts.Node], lines: LineIndex) -> list[Directiv
             open_.append(d)
         elif d.kind == "enable":
             for o in open_:
-                if o.until is not None:
-                    continue
                 if not d.rules:
                     o.until = d.line
                     continue
                 for r in d.rules:
                     if not o.rules or r in o.rules:
                         o.until_rule.setdefault(r, d.line)
+            # a range closed for every rule is done with
+            open_ = [o for o in open_ if o.until is None and not (o.rules and set(o.rules) <= o.until_rule.keys())]
     return out
 
 
@@ -113,9 +113,22 @@ def apply(
         return findings, [], []
     kept: list[Finding] = []
     suppressed: list[Finding] = []
+    # line directives by the lines they cover, so that a file with thousands of findings and
+    # directives costs linear time; `disable` ranges are few and checked one by one
+    by_line: dict[int, list[int]] = {}
+    ranges: list[int] = []
+    for i, d in enumerate(directives):
+        if d.kind == "disable-next-line":
+            by_line.setdefault(d.end_line + 1, []).append(i)
+        elif d.kind == "disable-line":
+            for line in range(d.line, d.end_line + 1):
+                by_line.setdefault(line, []).append(i)
+        elif d.kind == "disable":
+            ranges.append(i)
     for f in findings:
         hit = None
-        for d in directives:
+        for i in sorted(by_line.get(f.span.line, []) + ranges):  # the first directive in the file wins
+            d = directives[i]
             if not _covers(d, f.span.line, f.rule_id):
                 continue
             if not d.rules or f.rule_id in d.rules:

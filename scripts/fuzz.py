@@ -39,11 +39,17 @@ def main() -> int:
     if args.seeds:
         os.environ["LEAKLINT_FUZZ_SEEDS"] = args.seeds
 
+    from fuzzing import (
+        EDIT_TEXTS,
+        Edit,
+        any_source,
+        check_never_raises,
+        check_stable_under_edits,
+        edit_points,
+        load_seeds,
+    )
     from hypothesis import HealthCheck, Phase, given, seed, settings
     from hypothesis import strategies as st
-
-    from fuzzing import EDIT_TEXTS, Edit, any_source, check_never_raises, check_stable_under_edits, edit_points, \
-        load_seeds
 
     seeds = load_seeds()
     crash_dir = Path(args.crash_dir)

@@ -22,17 +22,17 @@ from __future__ import annotations
 import codecs
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from hypothesis import strategies as st
 
 from leaklint.api import check_text
 from leaklint.checker import decode_source
+from leaklint.files import dialect_for
 from leaklint.findings import FileResult
 from leaklint.settings import Settings
 from leaklint.syntax import EXTENSIONS, LineIndex, parse, walk
-from leaklint.files import dialect_for
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_SEED_BYTES = 24_000
@@ -143,12 +143,12 @@ METHODS = ("on", "once", "off", "addEventListener", "removeEventListener", "addL
 STRINGS = ("'data'", "'message'", "'resize'", "'/'", "'/api'", "'connection'", "\"ev\"", "`t`", "`x${a}y`", "''")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ident() -> st.SearchStrategy[str]:
     return st.sampled_from(NAMES)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _expression(depth: int) -> st.SearchStrategy[str]:
     leaf = st.one_of(
         _ident(), st.sampled_from(STRINGS),
@@ -187,7 +187,7 @@ def _expression(depth: int) -> st.SearchStrategy[str]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _class(depth: int) -> st.SearchStrategy[str]:
     expr = _expression(depth)
     body = _block(depth)
@@ -202,7 +202,7 @@ def _class(depth: int) -> st.SearchStrategy[str]:
         lambda t: f"class {t[0]} {{ " + " ".join(t[1]) + " }")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _statement(depth: int) -> st.SearchStrategy[str]:
     expr = _expression(max(0, depth - 1))
     simple = st.one_of(
@@ -241,7 +241,7 @@ def _statement(depth: int) -> st.SearchStrategy[str]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _block(depth: int) -> st.SearchStrategy[str]:
     return st.lists(st.deferred(lambda: _statement(depth)), max_size=4).map(lambda ss: "{ " + "\n".join(ss) + " }")
 
@@ -321,7 +321,7 @@ def edit_points(filename: str, source: bytes) -> list[int]:
     points: set[int] = set()
     for node in walk(parsed.root):
         t = node.type
-        if not node.is_named or not (t.endswith("_statement") or t.endswith("_declaration")):
+        if not node.is_named or not t.endswith(("_statement", "_declaration")):
             continue
         line = lines.line_of(node.start_byte)
         start = lines.starts[line - 1]

@@ -6,9 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from fuzzing import (
     EDIT_TEXTS,
     Edit,
@@ -20,6 +17,8 @@ from fuzzing import (
     mutated_source,
     nested_program,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 SEEDS = load_seeds()
 SHORT = settings(max_examples=120, deadline=None,

@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -219,7 +218,7 @@ def test_a_timed_out_file_is_not_cached(project: Path, tmp_path: Path) -> None:
 def test_an_internal_error_outside_the_rules_is_one_files_problem(project: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug in parsing or binding turns into an internal-error notification for that file only."""
-    import leaklint.checker as checker
+    from leaklint import checker
 
     monkeypatch.delenv("LEAKLINT_STRICT")
     real = checker.SemanticModel
@@ -235,6 +234,21 @@ def test_an_internal_error_outside_the_rules_is_one_files_problem(project: Path,
     assert result.exit_code == 2  # leaklint could not do its job for one file
     assert "boom.js:1:1: internal-error analysis gave up: input nested too deeply" in result.stdout
     assert WITNESS_LINE in result.stdout
+
+
+def test_no_file_stays_in_memory_after_its_check() -> None:
+    """A long-running process (the language server) checks file after file: nothing of a checked
+    file may outlive its check (a WeakKeyDictionary whose values pointed back at their keys once
+    kept every semantic model and syntax tree alive)."""
+    import gc
+
+    from leaklint.semantic.model import SemanticModel
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    for path in sorted(corpus.rglob("*.*"))[:40]:
+        check_text(path.read_bytes(), path.name, report_unused=True)
+    gc.collect()
+    assert [o for o in gc.get_objects() if isinstance(o, SemanticModel)] == []
 
 
 # --- paths and the file system ---------------------------------------------------------------------
@@ -385,6 +399,28 @@ def test_unwritable_cache_directory(project: Path) -> None:
     assert len(notes) == 1 and "cannot write" in notes[0]
 
 
+@pytest.mark.parametrize("planted", [
+    b"\x80\x04\x95",  # the start of a pickle: never unpickled
+    b'{"path": "a.js", "findings": [{"rule": 1}], "suppressed": [], "notifications": []}',
+    b'{"path": "a.js", "findings": [], "suppressed": [], "notifications": [{"kind": "nope"}]}',
+    b"[]", b"",
+])
+def test_a_planted_or_corrupt_cache_entry_is_a_miss(project: Path, tmp_path: Path, planted: bytes) -> None:
+    import pickle
+
+    settings = Settings()
+    cache = Cache(tmp_path / "cache", settings.cache_key())
+    sf = SourceFile(project / "witness.js", "witness.js")
+    fresh = check_file(sf, settings, cache=cache)
+    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.name != ".gitignore"]
+    assert len(entries) == 1
+    if planted.startswith(b"\x80"):
+        planted = pickle.dumps(os.system)  # what loading a pickle would call
+    entries[0].write_bytes(planted)
+    again = check_file(sf, settings, cache=Cache(tmp_path / "cache", settings.cache_key()))
+    assert again == fresh
+
+
 def test_output_file_in_a_missing_directory(project: Path) -> None:
     result = run("witness.js", "-o", "missing/dir/out.sarif", "--format", "sarif")
     assert result.exit_code == 2
@@ -408,6 +444,21 @@ def test_api_reports_in_one_piece_when_everything_goes_wrong(project: Path) -> N
     assert kinds == [("bad.js", "decode-error", Severity.WARNING), ("bad.js", "parse-error", Severity.WARNING),
                      ("bin.js", "skipped", Severity.WARNING), ("dangling.js", "skipped", Severity.WARNING)]
     assert [f.path for f in report.findings] == ["witness.js"]
+
+
+def test_control_characters_from_the_code_never_reach_the_terminal(project: Path) -> None:
+    """Names and strings quoted in messages come from the analysed code: escape sequences and
+    bidi overrides are shown escaped, and code frames keep their columns."""
+    (project / "esc.js").write_text('a = 1; /* \u202e */ b\u202e = 2; // leaklint-disable-line \x1b[2J\n'
+                                    'c = "\x1b[31m"; d = 1;\n')
+    result = CliRunner().invoke(cli, ["check", "esc.js", "--no-cache", "--select", "implicit-global"])
+    out = result.stdout
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "unknown rule id `\\x1b[2J` in leaklint-disable-line directive" in out
+    assert "Assignment to undeclared `b\\u202e` creates an implicit global" in out
+    frame = out.split("esc.js:2:14:")[1].splitlines()
+    assert frame[2] == '2 | c = "␛[31m"; d = 1;'
+    assert frame[3] == "  |              ^"  # under `d`: one symbol for one control character
 
 
 # --- safety: the analysed code is data ---------------------------------------------------------------

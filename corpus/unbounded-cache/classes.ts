@@ -47,3 +47,19 @@ export function remember(id: number, name: string): void {
   const { byId } = state;
   byId.set(id, name); // expect: unbounded-cache "`state.byId` is a Map held by module-level `state`"
 }
+
+// fields declared without a value and filled in the constructor; `#private` fields
+class Lookup {
+  private table: Map<string, number>;
+  #seen = new Set<string>();
+  constructor() {
+    this.table = new Map();
+  }
+  async resolve(name: string): Promise<number> {
+    this.#seen.add(name); // expect: unbounded-cache "`this.#seen` is a Set field of singleton `Lookup`"
+    const value = await Promise.resolve(name.length);
+    this.table.set(name, value); // expect: unbounded-cache "`this.table` is a Map field of singleton `Lookup`"
+    return value;
+  }
+}
+export default new Lookup();

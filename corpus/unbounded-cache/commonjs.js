@@ -70,6 +70,12 @@ setInterval(() => {
   for (const [k, at] of sweepable) if (Date.now() - at > 60000) sweepable.delete(k);
 }, 60000).unref();
 
+// a member of `module.exports` is as long-lived as the module
+module.exports.pages = {};
+exports.visit = (url) => {
+  module.exports.pages[url] = Date.now(); // expect: unbounded-cache "`exports.pages` is an exported object"
+};
+
 function fetchUser(id) {
   return Promise.resolve({ id });
 }

@@ -39,6 +39,14 @@ const init = _.once(() => loadUser("root")); // ok: unbounded-memoize
 const cleared = _.memoize((id) => loadUser(id)); // ok: unbounded-memoize -- its cache is cleared below
 setInterval(() => cleared.cache.clear(), 60000).unref();
 
+// handed to a registration at start-up: lives as long as the server
+const app = require("express")();
+app.get("/user/:id", _.memoize(serveUser)); // expect: unbounded-memoize "`serveUser` is a long-lived function"
+[1, 2, 3].map(_.memoize((n) => n * 2)); // ok: unbounded-memoize -- dropped after the call
+function serveUser(req, res) {
+  res.json(loadUser(req.params.id));
+}
+
 function handler(req) {
   const perRequest = _.memoize((key) => req.body[key]); // ok: unbounded-memoize -- dropped after the request
   return perRequest("name");

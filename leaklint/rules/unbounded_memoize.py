@@ -317,10 +317,12 @@ def _long_lived(ctx: RuleContext, index: Collections, call: ts.Node) -> LongLive
             return None
         key = up.child_by_field_name("key")
         return LongLived(f"{owner}.{string_value(key) or text(key)}", up, None)
-    if t == "arguments" and model.enclosing_function(call) is None:
-        fn = _function_value(index, call_arguments(call)[0]) if call_arguments(call) else None
-        name = text(call_arguments(call)[0]) if fn is None or fn.type not in FUNCTION_TYPES else "memoized function"
-        return LongLived(name if len(name) <= 40 else "memoized function", up.parent, None)
+    if t == "arguments" and up.parent is not None and model.enclosing_function(call) is None and \
+            model.lifetime.callback_repeat(up.parent, outer) is not None:
+        # `app.get("/user", memoize(handler))`: registered at start-up, called for every request or event
+        arg = unwrap(call_arguments(call)[0])
+        name = text(arg) if arg is not None and arg.type == "identifier" else "handler"
+        return LongLived(name, up.parent, None)
     return None
 
 

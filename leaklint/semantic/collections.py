@@ -14,7 +14,6 @@ classified by what its context does with it (a `Use`).
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
@@ -674,7 +673,166 @@ class Collections:
             return init
         return None
 
-    # --- keys ---------------------------------------------------------------------------------
+    def uses(self, key: Key) -> list[Use]:
+        """What the file does with the collection, one `Use` per occurrence."""
+        cached = self._uses.get(key)
+        if cached is None:
+            cached = [self._classify(occ, key) for occ in self.occurrences(key)]
+            self._uses[key] = cached
+        return cached
+
+    def _classify(self, occ: ts.Node, key: Key) -> Use:
+        outer, up = climb(occ)
+        if up is None:
+            return Use(READ, "", occ)
+        t = up.type
+        if t in ("member_expression", "subscript_expression") and up.child_by_field_name("object") == outer:
+            return self._classify_member(up, key)
+        if t == "assignment_expression" and up.child_by_field_name("left") == outer:
+            return self._classify_assignment(up, key)
+        if t == "augmented_assignment_expression" and up.child_by_field_name("left") == outer:
+            return Use(READ, "", up)
+        if t == "arguments":
+            return self._classify_argument(up, outer)
+        if t == "variable_declarator" and up.child_by_field_name("value") == outer:
+            name = up.child_by_field_name("name")
+            if name is not None and name.type == "identifier":
+                binding = self.model.resolve(name)
+                if binding is not None and self.alias_source(binding) is not None:
+                    return Use(READ, "alias", up)
+                return Use(ESCAPE, "stored", up)
+            return Use(READ, "destructured", up)
+        if t in ("return_statement", "yield_expression") or (t == "arrow_function" and up.child_by_field_name(
+                "body") == outer):
+            return Use(ESCAPE, "returned", up)
+        if t in STORING_PARENTS or occ.type == "shorthand_property_identifier":
+            return Use(ESCAPE, "stored", up)  # `{ items }`, `[cache]`, `other.x = cache`, `export { cache }`
+        return Use(READ, "", up)
+
+    def _classify_member(self, member: ts.Node, key: Key) -> Use:
+        """`<c>.m(...)`, `<c>[k] = v`, `delete <c>[k]`, `<c>.length = 0`, `<c>.length > MAX`."""
+        prop = self._property(member) if member.type == "member_expression" else None
+        outer, up = climb(member)
+        if up is None:
+            return Use(READ, "", member)
+        if up.type == "call_expression" and up.child_by_field_name("function") == outer and prop is not None:
+            return self._classify_method(up, prop)
+        if _is_delete(up):
+            return Use(SHRINK, "delete", up)
+        if prop in ("length", "size"):
+            if up.type == "assignment_expression" and up.child_by_field_name("left") == outer:
+                return Use(SHRINK, f"{prop} =", up)
+            if up.type == "binary_expression" and _is_limit_check(up, outer):
+                return Use(BOUND, f"{prop} check", up)
+            if up.type == "variable_declarator" and up.child_by_field_name("value") == outer and \
+                    self._compared_with_limit(up.child_by_field_name("name")):
+                return Use(BOUND, f"{prop} check", up)  # `for (let i = a.length; i <= n; i++) a.push(...)`
+            return Use(READ, prop, member)
+        if up.type in ("assignment_expression", "augmented_assignment_expression", "update_expression"):
+            target = up.child_by_field_name("left") or up.child_by_field_name("argument")
+            if target != outer:
+                return Use(READ, "", member)
+            index = member.child_by_field_name("index") if member.type == "subscript_expression" else \
+                member.child_by_field_name("property")
+            if up.type == "assignment_expression":
+                value = unwrap(up.child_by_field_name("right"))
+                if value is not None and (value.type in ("undefined", "null") or text(value) == "void 0"):
+                    return Use(SHRINK, "[key] = undefined", up)
+                return Use(GROW, "[key] =", up, index)
+            op = text(up.child(1)) if up.type == "augmented_assignment_expression" else "++"
+            return Use(GROW, f"[key] {op}", up, index)
+        return Use(READ, "", member)
+
+    def _compared_with_limit(self, name: ts.Node | None) -> bool:
+        """A local holding a length that is compared with a limit: `let n = a.length; ... n < max`."""
+        binding = self.model.resolve(name) if name is not None and name.type == "identifier" else None
+        if binding is None:
+            return False
+        for ref in binding.references:
+            outer, up = climb(ref.node)
+            if up is not None and up.type == "binary_expression" and _is_limit_check(up, outer):
+                return True
+        return False
+
+    def _classify_method(self, call: ts.Node, method: str) -> Use:
+        args = call_arguments(call)
+        if method in ARRAY_GROW:
+            return Use(GROW, method, call, args[0] if args else None)
+        if method == "splice":
+            deleted = unwrap(args[1]) if len(args) > 1 else None
+            if len(args) > 2 and deleted is not None and deleted.type == "number" and text(deleted) == "0":
+                return Use(GROW, "splice", call, args[2])
+            return Use(SHRINK, "splice", call)
+        if method in ARRAY_SHRINK or method in MAP_SHRINK or method in NODE_CACHE_SHRINK:
+            return Use(SHRINK, method, call)
+        if method == "set" and len(args) >= 2:
+            return Use(GROW, "set", call, args[0])
+        if method == "add" and len(args) == 1:
+            return Use(GROW, "add", call, args[0])
+        if method == "concat":
+            return Use(READ, "concat", call)
+        return Use(READ, method, call)
+
+    def _classify_assignment(self, assign: ts.Node, key: Key) -> Use:
+        """`<c> = value`: growth (`a = a.concat(x)`, `a = [...a, x]`), a smaller copy, or a new value."""
+        value = unwrap(assign.child_by_field_name("right"))
+        if value is not None:
+            if value.type == "call_expression":
+                fn = unwrap(value.child_by_field_name("function"))
+                if fn is not None and fn.type == "member_expression" and \
+                        self.key_of(fn.child_by_field_name("object")) == key:
+                    method = text(fn.child_by_field_name("property"))
+                    if method == "concat":
+                        args = call_arguments(value)
+                        return Use(GROW, "concat", assign, args[0] if args else None)
+                    if method in SHRINKING_COPIES:
+                        return Use(SHRINK, method, assign)
+            if value.type == "array":
+                for element in value.named_children:
+                    if element.type == "spread_element" and self.key_of(element.named_child(0)) == key:
+                        return Use(GROW, "[...]", assign)
+            if value.type == "binary_expression" and self.key_of(value.child_by_field_name("left")) == key:
+                return Use(READ, "||", assign)  # `c = c || {}`: keeps the collection
+        if self.model.lifetime.repeat_reason(assign) is None:
+            return Use(INIT, "=", assign, value=value)
+        return Use(RESET, "=", assign, value=value)
+
+    def _classify_argument(self, args: ts.Node, arg: ts.Node) -> Use:
+        call = args.parent
+        if call is None or call.type not in ("call_expression", "new_expression"):
+            return Use(ESCAPE, "passed", args)
+        fn = unwrap(call.child_by_field_name("function") or call.child_by_field_name("constructor"))
+        model = self.model
+        if self._local_parameter(args, arg) is not None:
+            return Use(READ, "passed to a local function", call)
+        root = fn
+        while root is not None and root.type == "member_expression":
+            root = unwrap(root.child_by_field_name("object"))
+        method = callee_name(call)
+        if fn is not None and fn.type == "member_expression" and root is not None and \
+                model.is_global_name(root, "Object") and method == "assign":
+            first = call_arguments(call)
+            if first and unwrap(first[0]) == unwrap(arg):
+                added = _computed_keys(first[1:])
+                return Use(GROW, "Object.assign", call, added[0] if added else None)
+        if method in ("keys", "values", "entries") and root is not None and model.is_global_name(root, "Object"):
+            _outer, up = climb(call)
+            if up is not None and up.type == "member_expression" and self._property(up) == "length":
+                _, cmp = climb(up)
+                if cmp is not None and cmp.type == "binary_expression" and _is_limit_check(cmp, climb(up)[0]):
+                    return Use(BOUND, "Object.keys(...).length check", cmp)
+            return Use(READ, method, call)
+        if root is not None and root.type == "identifier" and model.is_global_name(root, *READING_GLOBALS):
+            return Use(READ, "passed", call)
+        if method in READING_METHODS and fn is not None and fn.type == "member_expression":
+            return Use(READ, "passed", call)
+        if method in ("call", "apply") and fn is not None and fn.type == "member_expression" and \
+                self._is_property_test(fn.child_by_field_name("object")):
+            return Use(READ, "passed", call)
+        return Use(ESCAPE, "passed", call)
+
+
+    # --- keys and warnings ----------------------------------------------------------------------
 
     def is_constant(self, expr: ts.Node | None, _depth: int = 0) -> bool:
         """An expression with the same value (or one of a few values fixed in the code) on every run:
@@ -875,151 +1033,6 @@ class Collections:
             return method in CONSOLE_WARNINGS
         return method in DIAGNOSTIC_METHODS
 
-    def uses(self, key: Key) -> list[Use]:
-        """What the file does with the collection, one `Use` per occurrence."""
-        cached = self._uses.get(key)
-        if cached is None:
-            cached = [self._classify(occ, key) for occ in self.occurrences(key)]
-            self._uses[key] = cached
-        return cached
-
-    def _classify(self, occ: ts.Node, key: Key) -> Use:
-        outer, up = climb(occ)
-        if up is None:
-            return Use(READ, "", occ)
-        t = up.type
-        if t in ("member_expression", "subscript_expression") and up.child_by_field_name("object") == outer:
-            return self._classify_member(up, key)
-        if t == "assignment_expression" and up.child_by_field_name("left") == outer:
-            return self._classify_assignment(up, key)
-        if t == "augmented_assignment_expression" and up.child_by_field_name("left") == outer:
-            return Use(READ, "", up)
-        if t == "arguments":
-            return self._classify_argument(up, outer)
-        if t == "variable_declarator" and up.child_by_field_name("value") == outer:
-            name = up.child_by_field_name("name")
-            if name is not None and name.type == "identifier":
-                binding = self.model.resolve(name)
-                if binding is not None and self.alias_source(binding) is not None:
-                    return Use(READ, "alias", up)
-                return Use(ESCAPE, "stored", up)
-            return Use(READ, "destructured", up)
-        if t in ("return_statement", "yield_expression") or (t == "arrow_function" and up.child_by_field_name(
-                "body") == outer):
-            return Use(ESCAPE, "returned", up)
-        if t in STORING_PARENTS or occ.type == "shorthand_property_identifier":
-            return Use(ESCAPE, "stored", up)  # `{ items }`, `[cache]`, `other.x = cache`, `export { cache }`
-        return Use(READ, "", up)
-
-    def _classify_member(self, member: ts.Node, key: Key) -> Use:
-        """`<c>.m(...)`, `<c>[k] = v`, `delete <c>[k]`, `<c>.length = 0`, `<c>.length > MAX`."""
-        prop = self._property(member) if member.type == "member_expression" else None
-        outer, up = climb(member)
-        if up is None:
-            return Use(READ, "", member)
-        if up.type == "call_expression" and up.child_by_field_name("function") == outer and prop is not None:
-            return self._classify_method(up, prop)
-        if _is_delete(up):
-            return Use(SHRINK, "delete", up)
-        if prop in ("length", "size"):
-            if up.type == "assignment_expression" and up.child_by_field_name("left") == outer:
-                return Use(SHRINK, f"{prop} =", up)
-            if up.type == "binary_expression" and _is_limit_check(up, outer):
-                return Use(BOUND, f"{prop} check", up)
-            return Use(READ, prop, member)
-        if up.type in ("assignment_expression", "augmented_assignment_expression", "update_expression"):
-            target = up.child_by_field_name("left") or up.child_by_field_name("argument")
-            if target != outer:
-                return Use(READ, "", member)
-            index = member.child_by_field_name("index") if member.type == "subscript_expression" else \
-                member.child_by_field_name("property")
-            if up.type == "assignment_expression":
-                value = unwrap(up.child_by_field_name("right"))
-                if value is not None and (value.type in ("undefined", "null") or text(value) == "void 0"):
-                    return Use(SHRINK, "[key] = undefined", up)
-                return Use(GROW, "[key] =", up, index)
-            op = text(up.child(1)) if up.type == "augmented_assignment_expression" else "++"
-            return Use(GROW, f"[key] {op}", up, index)
-        return Use(READ, "", member)
-
-    def _classify_method(self, call: ts.Node, method: str) -> Use:
-        args = call_arguments(call)
-        if method in ARRAY_GROW:
-            return Use(GROW, method, call, args[0] if args else None)
-        if method == "splice":
-            deleted = unwrap(args[1]) if len(args) > 1 else None
-            if len(args) > 2 and deleted is not None and deleted.type == "number" and text(deleted) == "0":
-                return Use(GROW, "splice", call, args[2])
-            return Use(SHRINK, "splice", call)
-        if method in ARRAY_SHRINK or method in MAP_SHRINK or method in NODE_CACHE_SHRINK:
-            return Use(SHRINK, method, call)
-        if method == "set" and len(args) >= 2:
-            return Use(GROW, "set", call, args[0])
-        if method == "add" and len(args) == 1:
-            return Use(GROW, "add", call, args[0])
-        if method == "concat":
-            return Use(READ, "concat", call)
-        return Use(READ, method, call)
-
-    def _classify_assignment(self, assign: ts.Node, key: Key) -> Use:
-        """`<c> = value`: growth (`a = a.concat(x)`, `a = [...a, x]`), a smaller copy, or a new value."""
-        value = unwrap(assign.child_by_field_name("right"))
-        if value is not None:
-            if value.type == "call_expression":
-                fn = unwrap(value.child_by_field_name("function"))
-                if fn is not None and fn.type == "member_expression" and \
-                        self.key_of(fn.child_by_field_name("object")) == key:
-                    method = text(fn.child_by_field_name("property"))
-                    if method == "concat":
-                        args = call_arguments(value)
-                        return Use(GROW, "concat", assign, args[0] if args else None)
-                    if method in SHRINKING_COPIES:
-                        return Use(SHRINK, method, assign)
-            if value.type == "array":
-                for element in value.named_children:
-                    if element.type == "spread_element" and self.key_of(element.named_child(0)) == key:
-                        return Use(GROW, "[...]", assign)
-            if value.type == "binary_expression" and self.key_of(value.child_by_field_name("left")) == key:
-                return Use(READ, "||", assign)  # `c = c || {}`: keeps the collection
-        if self.model.lifetime.repeat_reason(assign) is None:
-            return Use(INIT, "=", assign, value=value)
-        return Use(RESET, "=", assign, value=value)
-
-    def _classify_argument(self, args: ts.Node, arg: ts.Node) -> Use:
-        call = args.parent
-        if call is None or call.type not in ("call_expression", "new_expression"):
-            return Use(ESCAPE, "passed", args)
-        fn = unwrap(call.child_by_field_name("function") or call.child_by_field_name("constructor"))
-        model = self.model
-        if self._local_parameter(args, arg) is not None:
-            return Use(READ, "passed to a local function", call)
-        root = fn
-        while root is not None and root.type == "member_expression":
-            root = unwrap(root.child_by_field_name("object"))
-        method = callee_name(call)
-        if fn is not None and fn.type == "member_expression" and root is not None and \
-                model.is_global_name(root, "Object") and method == "assign":
-            first = call_arguments(call)
-            if first and unwrap(first[0]) == unwrap(arg):
-                added = _computed_keys(first[1:])
-                return Use(GROW, "Object.assign", call, added[0] if added else None)
-        if method in ("keys", "values", "entries") and root is not None and model.is_global_name(root, "Object"):
-            _outer, up = climb(call)
-            if up is not None and up.type == "member_expression" and self._property(up) == "length":
-                _, cmp = climb(up)
-                if cmp is not None and cmp.type == "binary_expression" and _is_limit_check(cmp, climb(up)[0]):
-                    return Use(BOUND, "Object.keys(...).length check", cmp)
-            return Use(READ, method, call)
-        if root is not None and root.type == "identifier" and model.is_global_name(root, *READING_GLOBALS):
-            return Use(READ, "passed", call)
-        if method in READING_METHODS and fn is not None and fn.type == "member_expression":
-            return Use(READ, "passed", call)
-        if method in ("call", "apply") and fn is not None and fn.type == "member_expression" and \
-                self._is_property_test(fn.child_by_field_name("object")):
-            return Use(READ, "passed", call)
-        return Use(ESCAPE, "passed", call)
-
-
 def _last_name(node: ts.Node | None) -> str:
     node = unwrap(node)
     if node is None:
@@ -1141,13 +1154,12 @@ def describe(holder: Holder, kind: str) -> str:
     return ("an " if phrase[:1] in "aeiou" else "a ") + phrase
 
 
-_INDEXES: "weakref.WeakKeyDictionary[SemanticModel, Collections]" = weakref.WeakKeyDictionary()
-
-
 def collections(model: "SemanticModel") -> Collections:
-    """The `Collections` of a model, shared by the rules that run on the same file."""
-    index = _INDEXES.get(model)
+    """The `Collections` of a model, shared by the rules that run on the same file.
+
+    Kept on the model itself: in a WeakKeyDictionary the value's reference to its model would keep
+    every model (and its syntax tree) alive for the life of the process."""
+    index: Collections | None = model.__dict__.get("_collections")
     if index is None:
-        index = Collections(model)
-        _INDEXES[model] = index
+        index = model.__dict__["_collections"] = Collections(model)
     return index
