@@ -81,7 +81,7 @@ class _Ignorer:
             try:
                 if gi.is_file():
                     lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
-                    spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+                    spec = pathspec.GitIgnoreSpec.from_lines(lines)
             except OSError:
                 spec = None
             self._specs[directory] = spec

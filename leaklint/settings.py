@@ -79,10 +79,10 @@ class Settings:
         return tuple(r for r in enabled if r not in drop)
 
     def _compiled_pfi(self) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
-        return [(pathspec.PathSpec.from_lines("gitwildmatch", [g]), ids) for g, ids in self.per_file_ignores]
+        return [(pathspec.GitIgnoreSpec.from_lines([g]), ids) for g, ids in self.per_file_ignores]
 
     def exclude_spec(self) -> pathspec.PathSpec | None:
-        return pathspec.PathSpec.from_lines("gitwildmatch", self.exclude) if self.exclude else None
+        return pathspec.GitIgnoreSpec.from_lines(self.exclude) if self.exclude else None
 
     def with_overrides(self, **kw: Any) -> "Settings":
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
@@ -181,7 +181,7 @@ def load_settings(path: Path, known_rules: set[str], environments: set[str] | No
 def _bad_glob(glob: str) -> str | None:
     """Why a gitignore-style pattern cannot be used, or None when it can."""
     try:
-        pathspec.PathSpec.from_lines("gitwildmatch", [glob])
+        pathspec.GitIgnoreSpec.from_lines([glob])
     except Exception as e:  # pathspec raises its own errors and re.error
         return str(e)
     return None

@@ -75,7 +75,6 @@ def read_annotations(path: Path, source: bytes | None = None) -> CorpusFile:
             if not cursor.goto_parent():
                 stack_done = True
                 break
-    own_line_pending: list[tuple[str, str, int]] = []
     code_lines = _code_lines(source, comments, lines)
     for c in comments:
         body = _comment_body((c.text or b"").decode("utf-8", "replace"))

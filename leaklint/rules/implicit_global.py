@@ -5,7 +5,7 @@ from __future__ import annotations
 import tree_sitter as ts
 
 from leaklint.rules.base import RuleContext
-from leaklint.semantic.lifetime import GLOBAL_OBJECT_NAMES, call_arguments, callee_name, callee_object
+from leaklint.semantic.lifetime import GLOBAL_OBJECT_NAMES, callee_name, callee_object
 from leaklint.semantic.scope import Reference, ScopeKind
 from leaklint.syntax import member_path, string_value, text, unwrap
 

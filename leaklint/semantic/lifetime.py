@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Iterator
 
 import tree_sitter as ts
 
-from leaklint.semantic.binder import CLASS_TYPES, FUNCTION_TYPES
 from leaklint.semantic.scope import Binding, BindingKind
 from leaklint.syntax import member_path, string_value, text, unwrap
 
@@ -296,8 +295,6 @@ class Lifetime:
         if parent.type == "arguments" and parent.parent is not None and parent.parent.type in (
                 "call_expression", "new_expression"):
             call = parent.parent
-            if self._is_iife_like(call, fn):
-                return self.repeat_reason(call, depth)
             reason = self.callback_repeat(call, fn)
             if reason is not None:
                 return reason
@@ -324,7 +321,6 @@ class Lifetime:
             return Repeat("exported", f"every call of exported `{name or 'default'}`", fn)
 
         if self._is_component(fn, name):
-            kind = "hook" if name and name.startswith("use") else "component"
             return Repeat("component", f"every render of `{name}`", fn)
 
         # a named function: follow how its name is used
@@ -359,9 +355,6 @@ class Lifetime:
         if call.type == "new_expression" and cname in OBSERVERS:
             return Repeat("listener", f"every `{cname}` notification", call)
         return None
-
-    def _is_iife_like(self, call: ts.Node, fn: ts.Node) -> bool:
-        return False
 
     def _binding_repeat(self, binding: Binding, name: str, fn: ts.Node, depth: int) -> Repeat | None:
         for ref in binding.references:
