@@ -40,12 +40,7 @@ STOPPERS = frozenset({SHRINK, RESET, BOUND, ESCAPE})
 
 def check(ctx: RuleContext) -> None:
     index = collections(ctx.model)
-    seen: set[Key] = set()
-    for target in _growth_targets(ctx):
-        key = index.key_of(target)
-        if key is None or key in seen:
-            continue
-        seen.add(key)
+    for key in index.distinct_keys(_growth_targets(ctx)):
         _check_cache(ctx, index, key)
 
 

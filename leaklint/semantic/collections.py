@@ -15,7 +15,7 @@ classified by what its context does with it (a `Use`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import tree_sitter as ts
 
@@ -215,6 +215,15 @@ class Collections:
         self._instances: dict[int, list[Binding]] | None = None
 
     # --- identity -------------------------------------------------------------------------------
+
+    def distinct_keys(self, targets: Iterable[ts.Node | None]) -> Iterator[Key]:
+        """The collections the target expressions denote, each once, in the order first met."""
+        seen: set[Key] = set()
+        for target in targets:
+            key = self.key_of(target)
+            if key is not None and key not in seen:
+                seen.add(key)
+                yield key
 
     def key_of(self, expr: ts.Node | None, _depth: int = 0) -> Key | None:
         """The collection an expression denotes (following aliases), or None when it is not trackable."""
