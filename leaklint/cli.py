@@ -90,7 +90,6 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
                baseline_path=None, write_baseline=None) -> int:
     from leaklint import api
     from leaklint.docs import load_docs
-    from leaklint.findings import NotificationKind
     from leaklint.semantic.model import environment_names
     from leaklint.reporters import REPORTERS
     from leaklint.settings import ConfigError, Settings, find_config, load_settings
@@ -187,8 +186,7 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
         if out_stream is not None:
             out_stream.close()
 
-    fatal = (NotificationKind.UNREADABLE, NotificationKind.INTERNAL_ERROR)
-    errors = [n for n in report.notifications if n.kind in fatal]
+    errors = report.errors
     if errors:
         if output or fmt in ("json", "sarif"):  # the report is not for people: say why on stderr too
             for n in errors:

@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Callable
 
 from leaklint.docs import RuleMeta
-from leaklint.findings import Finding, Notification
+from leaklint.findings import Finding, Notification, NotificationKind
+
+# notifications that mean leaklint could not do its job for some input (exit code 2)
+FATAL_KINDS = (NotificationKind.UNREADABLE, NotificationKind.INTERNAL_ERROR)
 
 
 @dataclass(slots=True)
@@ -25,3 +28,8 @@ class Report:
     suppressed: list[Finding] = field(default_factory=list)
     # SARIF automationDetails.id: the run category for GitHub code scanning (e.g. "leaklint/")
     category: str | None = None
+
+    @property
+    def errors(self) -> list[Notification]:
+        """Notifications that mean leaklint could not do its job: an unreadable path, an internal error."""
+        return [n for n in self.notifications if n.kind in FATAL_KINDS]

@@ -162,7 +162,7 @@ def _log(report: Report, results: list[om.Result], notifications: list[om.Notifi
         automation_details=om.RunAutomationDetails(id=report.category) if report.category else None,
         column_kind="utf16CodeUnits",
         original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=root_uri(report.root))},
-        invocations=[om.Invocation(execution_successful=True, tool_execution_notifications=notifications or None)],
+        invocations=[om.Invocation(execution_successful=not report.errors, tool_execution_notifications=notifications or None)],
         results=results,
     )
     return om.SarifLog(schema_uri=SCHEMA_URI, version=SARIF_VERSION, runs=[run])
