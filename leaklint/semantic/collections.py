@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 import tree_sitter as ts
 
 from leaklint.semantic.binder import CLASS_TYPES, FUNCTION_TYPES
-from leaklint.semantic.lifetime import Holder, call_arguments, callee_name
+from leaklint.semantic.lifetime import Holder, call_arguments, callee_name, class_name
 from leaklint.semantic.scope import Binding, BindingKind
 from leaklint.syntax import string_value, text, unwrap, walk
 
@@ -1116,13 +1116,7 @@ def _object_property(obj: ts.Node, name: str) -> ts.Node | None:
 
 
 def _class_name(cls: ts.Node) -> str:
-    name = cls.child_by_field_name("name")
-    if name is not None:
-        return text(name)
-    parent = cls.parent
-    if parent is not None and parent.type == "variable_declarator":
-        return text(parent.child_by_field_name("name"))
-    return "class"
+    return class_name(cls) or "class"
 
 
 def _node_cache_bounded(new: ts.Node) -> bool:

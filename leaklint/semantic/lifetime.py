@@ -120,6 +120,17 @@ def _sets_truthy(value: ts.Node | None) -> bool:
     return value.type == "string" and string_value(value) != ""
 
 
+def class_name(cls: ts.Node) -> str | None:
+    """The name a class is known by: its own name, or the variable it is assigned to."""
+    name = cls.child_by_field_name("name")
+    if name is not None:
+        return text(name)
+    parent = cls.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return text(parent.child_by_field_name("name"))
+    return None
+
+
 def function_name(fn: ts.Node) -> str | None:
     """The name a function is known by: declaration name, variable, property or method name."""
     name = fn.child_by_field_name("name")
@@ -461,13 +472,7 @@ class Lifetime:
         return body.parent
 
     def _class_name(self, cls: ts.Node) -> str | None:
-        name = cls.child_by_field_name("name")
-        if name is not None:
-            return text(name)
-        parent = cls.parent
-        if parent is not None and parent.type == "variable_declarator":
-            return text(parent.child_by_field_name("name"))
-        return None
+        return class_name(cls)
 
     def instantiations(self, cls: ts.Node) -> list[ts.Node]:
         """`new C(...)` expressions for a class declared in this file."""
