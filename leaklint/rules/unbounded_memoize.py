@@ -22,9 +22,9 @@ from leaklint.semantic.collections import (
     Use,
     climb,
     collections,
-    import_source,
     is_static,
 )
+from leaklint.semantic.imports import module_source
 from leaklint.semantic.lifetime import call_arguments
 from leaklint.semantic.scope import Binding, BindingKind
 from leaklint.syntax import member_path, string_value, text, unwrap, walk
@@ -123,7 +123,7 @@ def _is_memoize_import(ctx: RuleContext, binding: Binding) -> bool:
             binding.declaration is None or binding.declaration.type != "variable_declarator"
             or not ctx.model.is_module_level(binding)):
         return False
-    source = import_source(ctx.model, binding)
+    source = module_source(ctx.model, binding)
     return source is not None and (source[0] in MEMOIZE_PACKAGES or source[0] in UTILITY_PACKAGES)
 
 
@@ -136,7 +136,7 @@ def _memoizer(ctx: RuleContext, call: ts.Node) -> str | None:
     if fn.type == "call_expression":  # `moize.maxSize(Infinity)(fn)`
         return "moize" if _moize_max_size_call(call) else None
     if fn.type == "identifier":
-        source = import_source(model, model.resolve(fn))
+        source = module_source(model, model.resolve(fn))
         if source is None:
             return None
         package, name = source
@@ -152,7 +152,7 @@ def _memoizer(ctx: RuleContext, call: ts.Node) -> str | None:
     if obj is None or obj.type != "identifier":
         return None
     binding = model.resolve(obj)
-    source = import_source(model, binding)
+    source = module_source(model, binding)
     if method == "memoize":
         if source is not None and source[0] in UTILITY_PACKAGES and source[1] in ("default", "*"):
             return UTILITY_PACKAGES[source[0]]

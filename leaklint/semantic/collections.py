@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 import tree_sitter as ts
 
 from leaklint.semantic.binder import CLASS_TYPES, FUNCTION_TYPES
+from leaklint.semantic.imports import module_source
 from leaklint.semantic.lifetime import Holder, call_arguments, callee_name, class_name
 from leaklint.semantic.scope import Binding, BindingKind
 from leaklint.syntax import string_value, text, unwrap, walk
@@ -136,71 +137,6 @@ def this_class(node: ts.Node) -> tuple[ts.Node, bool] | None:
             return (body.parent, True) if body is not None and body.parent is not None else None
         a = a.parent
     return None
-
-
-def import_source(model: "SemanticModel", binding: Binding | None) -> tuple[str, str] | None:
-    """(module, imported name) for a name bound by `import` or `require`: `import m from "x"` is
-    ("x", "default"), `import * as m` and `const m = require("x")` are ("x", "*"), `import { a }`
-    and `const { a } = require("x")` are ("x", "a"), `const a = require("x").a` is ("x", "a")."""
-    if binding is None or binding.node is None:
-        return None
-    decl = binding.declaration
-    if binding.kind is BindingKind.IMPORT and decl is not None:
-        stmt = decl
-        while stmt is not None and stmt.type != "import_statement":
-            stmt = stmt.parent
-        if stmt is None:
-            return None
-        source = string_value(stmt.child_by_field_name("source"))
-        if source is None:
-            return None
-        if decl.type == "import_specifier":
-            return source, text(decl.child_by_field_name("name"))
-        if decl.type == "namespace_import":
-            return source, "*"
-        if decl.type == "import_clause":
-            return source, "default"
-        if decl.type == "import_require_clause":  # TypeScript `import x = require("m")`
-            return source, "*"
-        return None
-    if binding.kind not in (BindingKind.CONST, BindingKind.LET, BindingKind.VAR) or decl is None:
-        return None
-    init = unwrap(decl.child_by_field_name("value")) if decl.type == "variable_declarator" else None
-    if init is None:
-        return None
-    prop: str | None = None
-    if init.type == "member_expression":
-        prop = text(init.child_by_field_name("property"))
-        init = unwrap(init.child_by_field_name("object"))
-    source = _require_source(model, init)
-    if source is None:
-        return None
-    name_node = decl.child_by_field_name("name")
-    if name_node is not None and name_node.type == "object_pattern" and prop is None:
-        if binding.node.type == "shorthand_property_identifier_pattern":
-            return source, text(binding.node)
-        pair = binding.node.parent
-        if pair is not None and pair.type == "pair_pattern":
-            key = pair.child_by_field_name("key")
-            return source, string_value(key) or text(key)
-        return None
-    if name_node is None or name_node.type != "identifier":
-        return None
-    return source, prop or "*"
-
-
-def _require_source(model: "SemanticModel", call: ts.Node | None) -> str | None:
-    """`require("m")` (the global `require`) -> "m"; `await import("m")` -> "m"."""
-    call = unwrap(call)
-    if call is not None and call.type == "await_expression":
-        call = unwrap(call.named_child(0))
-    if call is None or call.type != "call_expression":
-        return None
-    fn = unwrap(call.child_by_field_name("function"))
-    if fn is None or not (model.is_global_name(fn, "require") or fn.type == "import"):
-        return None
-    args = call_arguments(call)
-    return string_value(args[0]) if len(args) == 1 else None
 
 
 class Collections:
@@ -487,7 +423,7 @@ class Collections:
                 if name in ("WeakMap", "WeakSet", "WeakRef", "FinalizationRegistry"):
                     return WEAK
                 return None
-            source = import_source(model, binding)
+            source = module_source(model, binding)
             return self._library_kind(source, value) if source is not None else None
         if fn.type == "member_expression":
             obj = unwrap(fn.child_by_field_name("object"))
@@ -498,7 +434,7 @@ class Collections:
                 if model.is_global_name(obj, "Object") and method == "create":
                     args = call_arguments(value)
                     return OBJECT if args and unwrap(args[0]) is not None and unwrap(args[0]).type == "null" else None
-                source = import_source(model, model.resolve(obj))
+                source = module_source(model, model.resolve(obj))
                 if source is not None:
                     return self._library_kind((source[0], method), value)
         return None

@@ -57,12 +57,14 @@ def module_source(model: "SemanticModel", binding: Binding | None) -> tuple[str,
 
 
 def required_module(model: "SemanticModel", node: ts.Node | None) -> str | None:
-    """The specifier of `require("m")` (the global `require`), else None."""
+    """The specifier of `require("m")` (the global `require`) or `await import("m")`, else None."""
     node = unwrap(node)
+    if node is not None and node.type == "await_expression":
+        node = unwrap(node.named_child(0))
     if node is None or node.type != "call_expression":
         return None
     fn = unwrap(node.child_by_field_name("function"))
-    if fn is None or not model.is_global_name(fn, "require"):
+    if fn is None or not (model.is_global_name(fn, "require") or fn.type == "import"):
         return None
     args = node.child_by_field_name("arguments")
     if args is None or args.named_child_count < 1:
