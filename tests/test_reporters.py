@@ -387,3 +387,10 @@ def test_text_colour_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None
 def test_github_escape_helpers() -> None:
     assert github.escape_data("a%b\r\nc:d,e") == "a%25b%0D%0Ac:d,e"
     assert github.escape_property("a%b\r\nc:d,e") == "a%25b%0D%0Ac%3Ad%2Ce"
+
+
+def test_sarif_category_is_a_github_category() -> None:
+    """`--category leaklint` must not become a run id with an empty category."""
+    for given in ("leaklint", "leaklint/"):
+        run = sarif_log(make_report(**{**CLEAN, "category": given}))["runs"][0]
+        assert run["automationDetails"] == {"id": "leaklint/"}

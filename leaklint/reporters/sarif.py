@@ -150,6 +150,11 @@ def _tool_notification(n: Notification) -> om.Notification:
     return _notification(n.kind.value, n.level.value, n.message, [_location(n.path, n.span)] if n.path else None)
 
 
+def _category(category: str) -> str:
+    """GitHub reads `automationDetails.id` as "category/run-id": a bare name becomes the category."""
+    return category if category.endswith("/") else category + "/"
+
+
 def _log(report: Report, results: list[om.Result], notifications: list[om.Notification]) -> om.SarifLog:
     driver = om.ToolComponent(
         name="leaklint",
@@ -159,7 +164,7 @@ def _log(report: Report, results: list[om.Result], notifications: list[om.Notifi
     )
     run = om.Run(
         tool=om.Tool(driver=driver),
-        automation_details=om.RunAutomationDetails(id=report.category) if report.category else None,
+        automation_details=om.RunAutomationDetails(id=_category(report.category)) if report.category else None,
         column_kind="utf16CodeUnits",
         original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=root_uri(report.root))},
         invocations=[om.Invocation(execution_successful=not report.errors, tool_execution_notifications=notifications or None)],
