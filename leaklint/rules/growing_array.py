@@ -9,11 +9,8 @@ import tree_sitter as ts
 from leaklint.rules.base import RuleContext
 from leaklint.semantic.collections import (
     ARRAY,
-    BOUND,
-    ESCAPE,
     GROW,
-    RESET,
-    SHRINK,
+    STOPPERS,
     Collections,
     Key,
     Use,
@@ -28,8 +25,6 @@ RULE_ID = "growing-array"
 GROWTH_METHODS = frozenset({"push", "unshift", "splice", "concat"})
 VERBS = {"push": "pushed to", "unshift": "prepended to", "splice": "spliced into", "concat": "concatenated onto",
          "[...]": "extended with a spread copy", "[key] =": "appended to by index"}
-# what makes an array bounded: anything removed, a reset, a size check, or code we cannot see
-STOPPERS = frozenset({SHRINK, RESET, BOUND, ESCAPE})
 
 
 def check(ctx: RuleContext) -> None:

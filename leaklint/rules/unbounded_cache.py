@@ -8,15 +8,12 @@ import tree_sitter as ts
 
 from leaklint.rules.base import RuleContext
 from leaklint.semantic.collections import (
-    BOUND,
-    ESCAPE,
     GROW,
     MAP,
     NODE_CACHE,
     OBJECT,
-    RESET,
     SET,
-    SHRINK,
+    STOPPERS,
     Collections,
     Key,
     collections,
@@ -35,7 +32,6 @@ GROWTH_OPS = {
     NODE_CACHE: ("set",),
     SET: ("add",),
 }
-STOPPERS = frozenset({SHRINK, RESET, BOUND, ESCAPE})
 
 
 def check(ctx: RuleContext) -> None:

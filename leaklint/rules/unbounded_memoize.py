@@ -10,14 +10,11 @@ import tree_sitter as ts
 from leaklint.rules.base import RuleContext
 from leaklint.semantic.binder import FUNCTION_TYPES
 from leaklint.semantic.collections import (
-    BOUND,
-    ESCAPE,
     FIELD_TYPES,
     GROW,
     MAP,
     OBJECT,
-    RESET,
-    SHRINK,
+    STOPPERS,
     Collections,
     Use,
     climb,
@@ -47,7 +44,6 @@ LABELS = {"lodash": "_.memoize", "underscore": "_.memoize", "memoizee": "memoize
           "fast-memoize": "memoize", "micro-memoize": "memoize"}
 # what empties or replaces a memoized function's cache
 EVICTION_MEMBERS = frozenset({"cache", "clear", "delete", "remove", "reset", "_clear"})
-STOPPERS = frozenset({SHRINK, RESET, BOUND, ESCAPE})
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,8 @@ RESET = "reset"  # replaced by a fresh value by code that runs repeatedly
 INIT = "init"  # given its value by code that runs once
 BOUND = "bound"  # its size is compared with a limit
 ESCAPE = "escape"  # handed to code this file does not show (returned, exported, stored, passed)
+# what makes a collection bounded: anything removed, a reset, a size check, or code we cannot see
+STOPPERS = frozenset({SHRINK, RESET, BOUND, ESCAPE})
 READ = "read"
 
 ARRAY_GROW = frozenset({"push", "unshift"})
