@@ -106,7 +106,7 @@ def _global_object_growth(ctx: RuleContext) -> None:
                 continue
             target = callee_object(node)
             path = member_path(target)
-            if not path or len(path) < 2 or path[0] not in GLOBAL_OBJECT_NAMES or not _global_root(ctx, target):
+            if not path or len(path) < 2 or path[0] not in GLOBAL_OBJECT_NAMES or not lifetime.root_is_global(target, path[0]):
                 continue
             if method == "concat":
                 continue
@@ -125,12 +125,12 @@ def _global_object_growth(ctx: RuleContext) -> None:
             # `global[key] = v`: a new global per key; `global.cache[key] = v`: a growing global map
             base = obj
             path = member_path(base)
-            if not path or path[0] not in GLOBAL_OBJECT_NAMES or not _global_root(ctx, base):
+            if not path or path[0] not in GLOBAL_OBJECT_NAMES or not lifetime.root_is_global(base, path[0]):
                 continue
         elif node.type == "augmented_assignment_expression":
             path = member_path(left)
             op = node.child(1)
-            if op is None or text(op) != "+=" or not path or path[0] not in GLOBAL_OBJECT_NAMES or not _global_root(ctx, left):
+            if op is None or text(op) != "+=" or not path or path[0] not in GLOBAL_OBJECT_NAMES or not lifetime.root_is_global(left, path[0]):
                 continue
             if not _grows_by_concat(node):
                 continue
@@ -149,10 +149,3 @@ def _grows_by_concat(node: ts.Node) -> bool:
     """`global.log += "..."`: string concatenation, the only `+=` that grows without bound."""
     right = unwrap(node.child_by_field_name("right"))
     return right is not None and right.type in ("string", "template_string")
-
-
-def _global_root(ctx: RuleContext, expr: ts.Node | None) -> bool:
-    base = unwrap(expr)
-    while base is not None and base.type in ("member_expression", "subscript_expression"):
-        base = unwrap(base.child_by_field_name("object"))
-    return base is not None and base.type == "identifier" and ctx.model.is_global_name(base, *GLOBAL_OBJECT_NAMES)

@@ -601,11 +601,11 @@ class Lifetime:
             return None
         root = path[0]
         obj = unwrap(expr.child_by_field_name("object"))
-        if root in GLOBAL_OBJECT_NAMES and self._root_is_global(expr, root):
+        if root in GLOBAL_OBJECT_NAMES and self.root_is_global(expr, root):
             return Holder("global", f"global `{'.'.join(path[1:])}`", None)
-        if root == "module" and path[:2] == ("module", "exports") and self._root_is_global(expr, "module"):
+        if root == "module" and path[:2] == ("module", "exports") and self.root_is_global(expr, "module"):
             return Holder("exports", f"`{'.'.join(path)}`", None)
-        if root == "exports" and self._root_is_global(expr, "exports"):
+        if root == "exports" and self.root_is_global(expr, "exports"):
             return Holder("exports", f"`{'.'.join(path)}`", None)
         if root == "this":
             fn = self._this_function(expr)
@@ -636,11 +636,12 @@ class Lifetime:
                     return Holder("property", f"`{'.'.join(path)}` of module-level `{binding.name}`", binding.node, binding)
         return None
 
-    def _root_is_global(self, expr: ts.Node, name: str) -> bool:
-        base = expr
+    def root_is_global(self, expr: ts.Node | None, *names: str) -> bool:
+        """Whether the innermost object of `a.b[c]...` is the global of one of these names (not a local)."""
+        base = unwrap(expr)
         while base is not None and base.type in ("member_expression", "subscript_expression"):
             base = unwrap(base.child_by_field_name("object"))
-        return base is not None and self.model.is_global_name(base, name)
+        return base is not None and self.model.is_global_name(base, *names)
 
     def _this_function(self, node: ts.Node) -> ts.Node | None:
         """The function whose `this` a `this` inside `node` refers to (arrow functions are transparent)."""
