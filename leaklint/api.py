@@ -101,7 +101,7 @@ def collect(results: Iterable[FileResult], settings: Settings, files_checked: in
         rules=dict(load_docs()),
         enabled=_enabled(settings),
         root=Path.cwd(),
-        source_line=source_line or _read_line,
+        source_line=source_line or _line_reader(),
         version=__version__,
         suppressed=suppressed,
     )
@@ -163,22 +163,24 @@ def _size(p: Path) -> int:
         return 0
 
 
-_LINE_CACHE: dict[str, list[str]] = {}
+def _line_reader() -> Callable[[str, int], str]:
+    """Reads source lines for code frames, each file once per report (no cache outlives the report,
+    so a long-lived process neither keeps every file nor shows lines of an older version)."""
+    cache: dict[str, list[str]] = {}
 
+    def read_line(path: str, line: int) -> str:
+        lines = cache.get(path)
+        if lines is None:
+            try:
+                raw = Path(path).read_bytes()
+            except OSError:
+                raw = b""
+            from leaklint.checker import decode_source, displayable_line
+            from leaklint.syntax import LineIndex
 
-def _read_line(path: str, line: int) -> str:
-    lines = _LINE_CACHE.get(path)
-    if lines is None:
-        try:
-            raw = Path(path).read_bytes()
-        except OSError:
-            raw = b""
-        from leaklint.checker import decode_source, displayable_line
-        from leaklint.syntax import LineIndex
+            raw = decode_source(raw, path)[0] or b""  # the text the columns count in (no BOM, UTF-8)
+            idx = LineIndex(raw)
+            lines = cache[path] = [displayable_line(idx.line_text(i)) for i in range(1, idx.line_count + 1)]
+        return lines[line - 1] if 0 < line <= len(lines) else ""
 
-        raw = decode_source(raw, path)[0] or b""  # the text the columns count in (no BOM, UTF-8)
-
-        idx = LineIndex(raw)
-        lines = [displayable_line(idx.line_text(i)) for i in range(1, idx.line_count + 1)]
-        _LINE_CACHE[path] = lines
-    return lines[line - 1] if 0 < line <= len(lines) else ""
+    return read_line
