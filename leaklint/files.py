@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import pathspec
 
@@ -279,11 +279,6 @@ def source_type_for(path: str | os.PathLike, source: bytes, has_module_syntax: b
     if _CJS_SYNTAX.search(source):
         return SourceType.COMMONJS
     return SourceType.SCRIPT
-
-
-def iter_display(files: Iterable[SourceFile]) -> Iterator[str]:
-    for f in files:
-        yield f.display
 
 
 def source_type_context(path: Path) -> str | None:

@@ -241,20 +241,6 @@ FUNCTION_TYPES = frozenset(
 )
 
 
-def ancestors(node: ts.Node) -> Iterator[ts.Node]:
-    node = node.parent
-    while node is not None:
-        yield node
-        node = node.parent
-
-
-def enclosing_function(node: ts.Node) -> ts.Node | None:
-    for a in ancestors(node):
-        if a.type in FUNCTION_TYPES:
-            return a
-    return None
-
-
 def walk(node: ts.Node) -> Iterator[ts.Node]:
     """Pre-order over every named and anonymous descendant, iteratively (no recursion)."""
     cursor = node.walk()

@@ -27,7 +27,7 @@ from leaklint.semantic.scope import (
     ScopeKind,
     SourceType,
 )
-from leaklint.syntax import string_value
+from leaklint.syntax import FUNCTION_TYPES, string_value
 
 # modes: how an identifier met in this position is classified
 EXPR = 0  # a read
@@ -38,17 +38,6 @@ RW = 4  # read and write (`x += 1`, `x++`); info = write node
 AMBIENT = 5  # inside `declare ...`: declarations without runtime references; info = declare-global flag
 SKIP = 6  # subtree is never visited
 
-FUNCTION_TYPES = frozenset(
-    {
-        "function_declaration",
-        "function_expression",
-        "function",
-        "generator_function_declaration",
-        "generator_function",
-        "arrow_function",
-        "method_definition",
-    }
-)
 CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
 PATTERN_CONTAINERS = frozenset({"object_pattern", "array_pattern", "rest_pattern", "pattern"})
 # TypeScript-only subtrees: no runtime names inside

@@ -15,7 +15,7 @@ Two questions every leak rule asks:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import tree_sitter as ts
 
@@ -652,8 +652,3 @@ class Lifetime:
             if p is not None and p.type in ("field_definition", "public_field_definition"):
                 return fn
         return None
-
-    def functions_in(self, node: ts.Node) -> Iterator[ts.Node]:
-        for fn, _ in self.model.functions:
-            if node.start_byte <= fn.start_byte and fn.end_byte <= node.end_byte:
-                yield fn

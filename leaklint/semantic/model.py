@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import tree_sitter as ts
 
@@ -158,7 +158,3 @@ class SemanticModel:
         from leaklint.semantic.lifetime import Lifetime
 
         return Lifetime(self)
-
-    def references_to(self, bindings: Iterable[Binding]) -> Iterator[Reference]:
-        for b in bindings:
-            yield from b.references
