@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -73,13 +74,10 @@ class Settings:
             return enabled
         rel = _relative(display_path, self.base)
         drop: set[str] = set()
-        for glob, ids in self._compiled_pfi():
+        for glob, ids in _compile_per_file_ignores(self.per_file_ignores):
             if glob.match_file(rel):
                 drop.update(enabled if "ALL" in ids else ids)
         return tuple(r for r in enabled if r not in drop)
-
-    def _compiled_pfi(self) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
-        return [(pathspec.GitIgnoreSpec.from_lines([g]), ids) for g, ids in self.per_file_ignores]
 
     def exclude_spec(self) -> pathspec.PathSpec | None:
         return pathspec.GitIgnoreSpec.from_lines(self.exclude) if self.exclude else None
@@ -91,6 +89,14 @@ class Settings:
         """Everything that changes findings for a given file content."""
         return repr((self.select, self.ignore, self.per_file_ignores, self.globals, self.environments,
                      self.long_lived, self.max_file_size))
+
+
+@lru_cache(maxsize=16)
+def _compile_per_file_ignores(
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...],
+) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
+    """Compiled once per configuration, not once per checked file."""
+    return [(pathspec.GitIgnoreSpec.from_lines([g]), ids) for g, ids in per_file_ignores]
 
 
 def _relative(display_path: str, base: Path) -> str:
