@@ -217,7 +217,7 @@ def _check(
     module_syntax = any(c.type in ("import_statement", "export_statement") for c in parsed.root.children)
     source_type = source_type_for(real_path or path, source, module_syntax)
     envs = DEFAULT_ENVIRONMENTS + settings.environments
-    model = SemanticModel(parsed.root, source_type, known_globals(envs, settings.globals))
+    model = SemanticModel(parsed, source_type, known_globals(envs, settings.globals))
     docs = load_docs()
     findings: list[Finding] = []
     for rule_id in enabled:

@@ -59,7 +59,7 @@ def test_evidence_points_at_declaration_repeat_and_unmatched_removal() -> None:
 
 def _model(source: str, dialect: Dialect = Dialect.JS) -> tuple[SemanticModel, list]:
     parsed = parse(source.encode(), dialect)
-    model = SemanticModel(parsed.root, SourceType.MODULE)
+    model = SemanticModel(parsed, SourceType.MODULE)
     functions = [n for n in walk(parsed.root) if n.type in ("arrow_function", "function_declaration",
                                                            "method_definition", "function_expression")]
     return model, functions

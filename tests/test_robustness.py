@@ -223,10 +223,10 @@ def test_an_internal_error_outside_the_rules_is_one_files_problem(project: Path,
     monkeypatch.delenv("LEAKLINT_STRICT")
     real = checker.SemanticModel
 
-    def flaky(root, *args):  # type: ignore[no-untyped-def]
-        if b"boom" in root.text:
+    def flaky(parsed, *args):  # type: ignore[no-untyped-def]
+        if b"boom" in parsed.source:
             raise RecursionError("maximum recursion depth exceeded")
-        return real(root, *args)
+        return real(parsed, *args)
 
     monkeypatch.setattr(checker, "SemanticModel", flaky)
     (project / "boom.js").write_text("boom = 1;\n")

@@ -76,7 +76,7 @@ def _model(path: Path) -> tuple[bytes, SemanticModel]:
     name = read_annotations(path, source).options.get("filename", path.name)
     parsed = parse(source, dialect_for(name) or Dialect.JS, str(path))
     module_syntax = any(c.type in ("import_statement", "export_statement") for c in parsed.root.children)
-    model = SemanticModel(parsed.root, source_type_for(name, source, module_syntax))
+    model = SemanticModel(parsed, source_type_for(name, source, module_syntax))
     return source, model
 
 
@@ -134,7 +134,7 @@ def test_scope_corpus_is_not_empty() -> None:
 def test_assertion_reader_finds_the_line_above() -> None:
     source = b"let a = 1;\n\nf(a);\n//^ defined: 1\n// ^ defined: 1 (let)\n/**/ b = 2;\n//   ^ defined:\n"
     parsed = parse(source, Dialect.JS)
-    model = SemanticModel(parsed.root, source_type_for("x.js", source))
+    model = SemanticModel(parsed, source_type_for("x.js", source))
     got = read_assertions(source, model.comments)
     assert [(a.line, a.column, a.defined, a.kind) for a in got] == [
         (3, 2, (1,), None), (3, 3, (1,), "let"), (6, 5, (), None)]
@@ -151,6 +151,6 @@ def test_deep_nesting_does_not_overflow() -> None:
     # no Python recursion over the tree: a 3000-term expression and 2000 nested blocks bind fine
     source = ("x = " + " + ".join(["a"] * 3000) + ";\n" + "{" * 2000 + "let y = 1; y;" + "}" * 2000 + "\n").encode()
     parsed = parse(source, Dialect.JS)
-    model = SemanticModel(parsed.root, source_type_for("x.js", source))
+    model = SemanticModel(parsed, source_type_for("x.js", source))
     assert len(model.unresolved) == 3001
     assert [r.name for r in model.implicit_globals] == ["x"]

@@ -102,7 +102,7 @@ def check(ctx: RuleContext) -> None:
 
 def _may_use_global_io(ctx: RuleContext) -> bool:
     """A browser script that uses the `io` global of `/socket.io/socket.io.js`."""
-    return ctx.model.source_type is SourceType.SCRIPT and any(r.name == "io" for r in ctx.model.unresolved)
+    return ctx.model.source_type is SourceType.SCRIPT and bool(ctx.model.global_references("io"))
 
 
 def _is_function(ctx: RuleContext, node: ts.Node) -> bool:

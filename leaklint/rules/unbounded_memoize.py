@@ -101,7 +101,7 @@ def _memoizer_calls(ctx: RuleContext) -> Iterator[ts.Node]:
     model = ctx.model
     roots = [r.node for b in model.bindings() if b.kind is not BindingKind.PARAM and _is_memoize_import(ctx, b)
              for r in b.references if not r.is_init]
-    roots.extend(r.node for r in model.unresolved if r.name == "_")
+    roots.extend(r.node for r in model.global_references("_"))
     for node in roots:
         outer, up = climb(node)
         for _ in range(3):  # `memoize(...)`, `_.memoize(...)`, `moize.maxSize(Infinity)(...)`

@@ -146,8 +146,8 @@ def _collect_clears(ctx: RuleContext, clear_calls: list[ts.Node]) -> _Clears:
             for n in walk(arg):
                 if n.type in ("identifier", "property_identifier", "private_property_identifier"):
                     clears.names.setdefault(text(n), []).append(call)
-    for ref in ctx.model.unresolved:
-        if ref.name in CLEAR_FUNCTIONS and not _is_callee(ref.node):
+    for ref in ctx.model.global_references(*CLEAR_FUNCTIONS):
+        if not _is_callee(ref.node):
             clears.as_value = True
     return clears
 
@@ -420,10 +420,9 @@ def _process_role(ctx: RuleContext) -> tuple[str, ts.Node] | None:
 
 def _runs_in_node(ctx: RuleContext) -> bool:
     """The file uses Node (`require`, `process`, a `node:` or built-in import) and no browser globals."""
-    names = {r.name for r in ctx.model.unresolved}
-    if names & BROWSER_GLOBALS:
+    if ctx.model.global_references(*BROWSER_GLOBALS):
         return False
-    if names & NODE_GLOBALS:
+    if ctx.model.global_references(*NODE_GLOBALS):
         return True
     for binding in ctx.model.bindings():
         if binding.kind is BindingKind.IMPORT:

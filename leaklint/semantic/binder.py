@@ -1,20 +1,31 @@
-"""The binder: one TreeCursor pass that builds scopes, bindings and references.
+"""The binder: one tree-sitter query, one sweep in byte order, reads resolved on demand.
+
+tree-sitter walks the tree in C and hands back only what the binder needs: the nodes that open
+scopes, the names in declaring and assigning positions (already classified by the query), the
+ranges that hold no runtime names (TypeScript types, `declare`), every identifier, comments and
+the node kinds rules index. One sweep over those captures in byte order, with a stack of open
+scopes, declares every binding in its scope; block, `for` and `switch` scopes are created only
+when something is declared in them. Writes are resolved at the end of the sweep. Reads are never
+turned into objects up front: `reference_at` resolves one identifier when a rule asks, and
+`references_of` resolves the identifiers of one binding's name inside its scope. Python never
+visits every node and never recurses.
 
 Semantics follow eslint-scope, since ESLint's `no-undef` / `no-implicit-globals` are what users
 compare with: `var` hoists to the nearest function/module/global scope, function declarations to
-the top of their block, `let`/`const`/`class` are block-scoped, references are resolved after the
-whole file has been bound (so hoisted and later declarations are seen), a parameter default does
+the top of their block, `let`/`const`/`class` are block-scoped, every declaration of a scope is
+visible to all its references (hoisted and later declarations included), a parameter default does
 not see the function body's declarations, and an unresolved *write* in sloppy code creates an
 implicit global. One deliberate difference, where the runtime and ESLint disagree: in sloppy code
 a function declared in a block is also a `var` of its function (Annex B.3.3), so assigning it
 after the block creates no global. TypeScript-only syntax (types, interfaces, the contents of
 `declare namespace`/`declare module`) creates no runtime references.
-
-The walk is iterative (a cursor and an explicit stack): a 3000-term expression or 10,000 levels
-of nesting cannot overflow Python's recursion limit.
 """
 
 from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
 
 import tree_sitter as ts
 
@@ -29,44 +40,8 @@ from leaklint.semantic.scope import (
 )
 from leaklint.syntax import FUNCTION_TYPES, string_value
 
-# modes: how an identifier met in this position is classified
-EXPR = 0  # a read
-NONE = 1  # not a variable at all (labels, property names, type-only positions)
-DECL = 2  # declares a binding; info = (kind, declaration node, scope override or None)
-ASSIGN = 3  # a plain write (assignment target, for-in target); info = write node
-RW = 4  # read and write (`x += 1`, `x++`); info = write node
-AMBIENT = 5  # inside `declare ...`: declarations without runtime references; info = declare-global flag
-SKIP = 6  # subtree is never visited
-
 CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
-PATTERN_CONTAINERS = frozenset({"object_pattern", "array_pattern", "rest_pattern", "pattern"})
-# TypeScript-only subtrees: no runtime names inside
-TYPE_ONLY = frozenset(
-    {
-        "type_annotation",
-        "type_arguments",
-        "type_parameters",
-        "interface_declaration",
-        "type_alias_declaration",
-        "implements_clause",
-        "method_signature",
-        "abstract_method_signature",
-        "property_signature",
-        "index_signature",
-        "call_signature",
-        "construct_signature",
-        "type_identifier",
-        "nested_type_identifier",
-        "predefined_type",
-        "type_query",
-        "type_predicate",
-        "asserts",
-        "accessibility_modifier",
-        "override_modifier",
-        "enum_body",
-    }
-)
-# nodes worth indexing for the rules and the lifetime analysis
+# nodes indexed for the rules and the lifetime analysis (functions and classes are indexed too)
 INDEXED = frozenset(
     {
         "call_expression",
@@ -87,18 +62,116 @@ INDEXED = frozenset(
     | FUNCTION_TYPES
     | CLASS_TYPES
 )
+# TypeScript-only subtrees: no runtime names inside (and every node kind named `*_type` or `*_annotation`)
+TYPE_ONLY = (
+    "type_annotation",
+    "type_arguments",
+    "type_parameters",
+    "interface_declaration",
+    "type_alias_declaration",
+    "implements_clause",
+    "method_signature",
+    "abstract_method_signature",
+    "property_signature",
+    "index_signature",
+    "call_signature",
+    "construct_signature",
+    "nested_type_identifier",
+    "type_query",
+    "type_predicate",
+    "asserts",
+    "enum_body",
+    "function_signature",
+)
+_FUNCS = ("[(function_declaration) (function_expression) (arrow_function) (method_definition)"
+          " (generator_function_declaration) (generator_function)]")
+# (node kinds a pattern needs, pattern): patterns whose kinds a grammar lacks are left out
+_PATTERNS: list[tuple[tuple[str, ...], str]] = [
+    ((), "(comment) @comment"),
+    ((), "[(identifier) (shorthand_property_identifier)] @id"),
+    # scopes (a function's body block shares the function's scope)
+    ((), _FUNCS + " @scope.function"),
+    (("class_static_block",), "(class_static_block) @scope.static"),
+    ((), "[(class_declaration) (class)] @scope.class"),
+    (("abstract_class_declaration",), "(abstract_class_declaration) @scope.class"),
+    ((), "(statement_block) @scope.block"),
+    ((), "[(for_statement) (for_in_statement)] @scope.for"),
+    ((), "(catch_clause) @scope.catch"),
+    ((), "(switch_body) @scope.switch"),
+    ((), "(with_statement) @scope.with"),
+    (("internal_module",), "[(internal_module) (module)] @scope.tsmodule"),
+    # declarations: names, or patterns that hold names
+    ((), "(variable_declaration (variable_declarator name: (_) @bind.var))"),
+    ((), '(lexical_declaration kind: "let" (variable_declarator name: (_) @bind.let))'),
+    ((), '(lexical_declaration kind: "const" (variable_declarator name: (_) @bind.const))'),
+    (("using_declaration",), "(using_declaration (variable_declarator name: (_) @bind.using))"),
+    ((), "(variable_declarator) @declarator"),
+    ((), '(for_in_statement kind: "var" left: (_) @forin.var)'),
+    ((), '(for_in_statement kind: "let" left: (_) @forin.let)'),
+    ((), '(for_in_statement kind: "const" left: (_) @forin.const)'),
+    ((), "(for_in_statement !kind left: (_) @write.forin)"),
+    ((), "(formal_parameters (_) @bind.param)"),
+    ((), "(arrow_function parameter: (identifier) @bind.arrowparam)"),
+    ((), "(catch_clause parameter: (_) @bind.catch)"),
+    ((), "[(function_declaration name: (identifier) @decl.function)"
+         " (generator_function_declaration name: (identifier) @decl.function)]"),
+    ((), "[(function_expression name: (identifier) @decl.fname) (generator_function name: (identifier) @decl.fname)]"),
+    ((), "(class_declaration name: (_) @decl.class)"),
+    (("abstract_class_declaration",), "(abstract_class_declaration name: (_) @decl.class)"),
+    ((), "(class name: (_) @decl.classexpr)"),
+    ((), "[(import_clause (identifier) @decl.import) (namespace_import (identifier) @decl.import)"
+         " (import_specifier alias: (identifier) @decl.import)"
+         " (import_specifier name: (identifier) @decl.import !alias)]"),
+    ((), "(import_specifier name: (identifier) @notref alias: (_))"),
+    (("import_require_clause",), "(import_require_clause (identifier) @decl.import)"),
+    (("import_alias",), "(import_alias . (identifier) @decl.import)"),
+    (("enum_declaration",), "(enum_declaration name: (identifier) @decl.enum)"),
+    (("internal_module",), "[(internal_module name: (_) @decl.namespace) (module name: (_) @decl.namespace)]"),
+    (("function_signature",), "(function_signature name: (identifier) @decl.signature)"),
+    (("ambient_declaration",), "(ambient_declaration) @ambient"),
+    (("ambient_declaration",), "(ambient_declaration [(internal_module body: (_) @ambient.body)"
+                               " (module body: (_) @ambient.body)])"),
+    # writes
+    ((), "(assignment_expression left: (_) @write)"),
+    ((), "(augmented_assignment_expression left: (_) @rw)"),
+    ((), "(update_expression argument: (_) @rw)"),
+    # names that are not references
+    ((), "(export_specifier alias: (_) @notref)"),
+    ((), "(export_statement (export_clause (export_specifier name: (_) @notref)) source: (_))"),
+    ((), "(namespace_export (_) @notref)"),
+    (("jsx_opening_element",), "[(jsx_opening_element name: (identifier) @jsxname)"
+                               " (jsx_self_closing_element name: (identifier) @jsxname)"
+                               " (jsx_closing_element name: (_) @norefs)]"),
+    (("jsx_namespace_name",), "(jsx_namespace_name) @norefs"),
+]
 
-_DECL_KIND = {
-    "var": BindingKind.VAR,
-    "let": BindingKind.LET,
-    "const": BindingKind.CONST,
-    "using": BindingKind.USING,
-    "await": BindingKind.USING,  # `await using`
+_SCOPE_KIND = {
+    "scope.function": ScopeKind.FUNCTION, "scope.static": ScopeKind.FUNCTION, "scope.class": ScopeKind.CLASS,
+    "scope.block": ScopeKind.BLOCK, "scope.for": ScopeKind.FOR, "scope.catch": ScopeKind.CATCH,
+    "scope.switch": ScopeKind.SWITCH, "scope.with": ScopeKind.WITH, "scope.tsmodule": ScopeKind.TS_MODULE,
 }
-
-
-def _is_skipped_type(t: str) -> bool:
-    return t in TYPE_ONLY or t.endswith("_type") or t.endswith("_annotation")
+# scopes created only when something is declared in them
+_LAZY = frozenset({ScopeKind.BLOCK, ScopeKind.FOR, ScopeKind.SWITCH})
+_KIND = {
+    "var": BindingKind.VAR, "let": BindingKind.LET, "const": BindingKind.CONST, "using": BindingKind.USING,
+    "param": BindingKind.PARAM, "arrowparam": BindingKind.PARAM, "catch": BindingKind.CATCH,
+    "import": BindingKind.IMPORT, "function": BindingKind.FUNCTION, "signature": BindingKind.FUNCTION,
+    "fname": BindingKind.FUNCTION_NAME, "class": BindingKind.CLASS, "classexpr": BindingKind.CLASS,
+    "enum": BindingKind.ENUM, "namespace": BindingKind.NAMESPACE,
+}
+# capture order at one byte: scopes open first, then ranges, then names
+_ORDER = {"scope": 0, "ambient": 1, "norefs": 1}
+# names declared in the scope around the function/class/namespace whose scope they start in
+_OUTER = frozenset({"decl.function", "decl.class", "decl.namespace"})
+# names a `declare` statement declares (its namespace and module bodies declare nothing)
+_AMBIENT_DECLS = frozenset({"bind.var", "bind.let", "bind.const", "decl.signature", "decl.class",
+                            "decl.namespace", "decl.enum", "decl.function"})
+# wrappers an assignment target may sit in: `(a) = 1`, `a! = 1`, `(a as T) = 1`
+_TARGET_WRAPPERS = frozenset({"parenthesized_expression", "non_null_expression", "as_expression",
+                              "satisfies_expression"})
+_PATTERN_CONTAINERS = frozenset({"object_pattern", "array_pattern", "rest_pattern", "pattern"})
+_NAME_TYPES = ("identifier", "shorthand_property_identifier_pattern")
+_REF_TYPES = ("identifier", "shorthand_property_identifier")
 
 
 def has_use_strict(body: ts.Node | None) -> bool:
@@ -119,31 +192,354 @@ def has_use_strict(body: ts.Node | None) -> bool:
     return False
 
 
-class Binder:
-    """Builds the scope tree of one file. Use `bind()`; the result lives on the instance."""
+@lru_cache(maxsize=None)
+def binder_query(language: ts.Language) -> ts.Query:
+    """The one query the binder runs, compiled once per grammar."""
 
-    def __init__(self, root: ts.Node, source_type: SourceType) -> None:
+    def has(kind: str) -> bool:
+        return bool(language.id_for_node_kind(kind, True))
+
+    def possible(pattern: str) -> bool:
+        try:  # e.g. `using` declarations exist in one grammar's `lexical_declaration` and not another's
+            ts.Query(language, pattern)
+        except ts.QueryError:
+            return False
+        return True
+
+    parts = [p for kinds, p in _PATTERNS if all(has(k) for k in kinds) and possible(p)]
+    named = {language.node_kind_for_id(i) for i in range(language.node_kind_count)
+             if language.node_kind_is_named(i) and language.node_kind_is_visible(i)}
+    ranges = [k for k in TYPE_ONLY if k in named]
+    ranges += sorted(k for k in named if (k.endswith("_type") or k.endswith("_annotation")) and k not in ranges)
+    if ranges:
+        parts.append("[" + " ".join(f"({k})" for k in ranges) + "] @norefs")
+    parts.append("[" + " ".join(f"({k})" for k in sorted(INDEXED) if k in named) + "] @index")
+    return ts.Query(language, "\n".join(parts))
+
+
+class Binder:
+    """Builds the scopes and bindings of one file; resolves references on demand."""
+
+    def __init__(self, root: ts.Node, source_type: SourceType, source: bytes, language: ts.Language) -> None:
         self.root = root
         self.source_type = source_type
+        self.source = source
+        self.language = language
         self.scopes: list[Scope] = []
         self.scope_by_node: dict[int, Scope] = {}
-        self.index: dict[str, list[tuple[ts.Node, Scope]]] = {}
+        # indexed nodes by type, with the scope they occur in (None until asked: see `SemanticModel.nodes`)
+        self.index: dict[str, list[tuple[ts.Node, Scope | None]]] = {}
         self.comments: list[ts.Node] = []
-        self._annex_b: list[Binding] = []  # block-level function declarations in sloppy code
+        self.writes: list[Reference] = []  # every write that is not a declaration's own
         self.global_scope: Scope
         self.module_scope: Scope  # the scope top-level declarations go to
+        self._ids: list[ts.Node] = []
+        self._ids_by_name: dict[bytes, list[ts.Node]] | None = None
+        self._not_refs: set[int] = set()  # start bytes of identifiers that are names, not references
+        self._norefs_starts: list[int] = []  # outermost ranges with no references, sorted
+        self._norefs_ends: list[int] = []
+        self._refs: dict[int, Reference | None] = {}  # start byte -> its reference (None: not one)
+        self._scope_starts: list[int] = []
+        self._scopes_sorted: list[Scope] = []
+        self._annex_b: list[Binding] = []  # block-level function declarations in sloppy code
+        self._body_start: dict[int, int] = {}
 
     # --- scopes ---------------------------------------------------------------------------------
 
-    def _push(self, kind: ScopeKind, node: ts.Node, parent: Scope | None, strict: bool) -> Scope:
+    def _new_scope(self, kind: ScopeKind, node: ts.Node, parent: Scope | None, strict: bool) -> Scope:
         scope = Scope(kind, node, parent, strict)
         scope.variable_scope = scope if (kind in VARIABLE_SCOPE_KINDS or parent is None) else parent.variable_scope
+        scope.resolver = self
         if parent is not None:
             parent.children.append(scope)
-            scope.dynamic = parent.dynamic
+            scope.dynamic = parent.dynamic or kind is ScopeKind.WITH
         self.scopes.append(scope)
         self.scope_by_node[node.id] = scope
         return scope
+
+    def _materialize(self, stack: list[list], i: int) -> Scope:
+        """The scope of `stack[i]`, created (with its unmaterialised ancestors) if it does not exist yet."""
+        if stack[i][3] is not None:
+            return stack[i][3]
+        j = i
+        while stack[j][3] is None:  # the nearest existing ancestor (the bottom entry always exists)
+            j -= 1
+        parent = stack[j][3]
+        for k in range(j + 1, i + 1):
+            entry, outer = stack[k], stack[k - 1]
+            if outer[1] is ScopeKind.FUNCTION or outer[1] is ScopeKind.TS_MODULE:
+                body = outer[2].child_by_field_name("body")
+                if body is not None and body.start_byte == entry[2].start_byte:
+                    entry[3] = parent  # a function's body block is the function's scope
+                    continue
+            parent = entry[3] = self._new_scope(entry[1], entry[2], parent, parent.is_strict)
+        return parent
+
+    def scope_at(self, pos: int) -> Scope:
+        """The innermost scope whose node contains byte `pos`."""
+        i = bisect.bisect_right(self._scope_starts, pos) - 1
+        scope = self._scopes_sorted[i] if i >= 0 else self.module_scope
+        while scope.parent is not None and not (scope.node.start_byte <= pos < scope.node.end_byte):
+            scope = scope.parent
+        if scope is self.global_scope:
+            return self.module_scope
+        return scope
+
+    # --- the sweep ------------------------------------------------------------------------------
+
+    def bind(self) -> "Binder":
+        root = self.root
+        st = self.source_type
+        strict_program = st is SourceType.MODULE or has_use_strict(root)
+        glob = self._new_scope(ScopeKind.GLOBAL, root, None, strict_program and st is SourceType.SCRIPT)
+        self.global_scope = glob
+        if st is SourceType.SCRIPT:
+            top = glob
+        else:
+            # ES module scope, or the function scope Node wraps around a CommonJS module
+            top = self._new_scope(ScopeKind.MODULE, root, glob, strict_program)
+        self.module_scope = top
+
+        caps = ts.QueryCursor(binder_query(self.language)).captures(root)
+        # captures come grouped by pattern, not in source order
+        self._ids = caps.pop("id", [])
+        self.comments = sorted(caps.pop("comment", ()), key=_start)
+        declarators = {n.start_byte: n for n in caps.pop("declarator", ())}
+        indexed = caps.pop("index", [])
+        events: list[tuple] = []
+        add = events.append
+        for name, nodes in caps.items():
+            order = _ORDER.get(name.partition(".")[0], 2)
+            for n in nodes:
+                add((n.start_byte, order, -n.end_byte, name, n))
+        events.sort(key=lambda e: (e[0], e[1], e[2]))
+
+        # the open scope candidates: [end byte, kind, node, scope or None until materialised]
+        stack: list[list] = [[len(self.source) + 1, top.kind, root, top]]
+        norefs_until = -1
+        ambient_until, ambient_global, ambient_body_until = -1, False, -1
+        not_refs = self._not_refs
+        # (name written, also read, the assignment target it is part of, or the for-in/of statement)
+        targets: list[tuple[ts.Node, bool, ts.Node]] = []
+        for start, order, negend, name, node in events:
+            while stack[-1][0] <= start:
+                stack.pop()
+            if order == 0:  # a scope opens
+                if start < norefs_until or start < ambient_until:
+                    continue
+                self._open(name, node, stack, -negend)
+                continue
+            if order == 1:  # a range without references
+                if name == "ambient":
+                    if start >= ambient_until:
+                        # `declare global { ... }` declares globals
+                        first = node.child(1)
+                        ambient_until, ambient_global = -negend, first is not None and first.type == "global"
+                elif name == "ambient.body":
+                    ambient_body_until = max(ambient_body_until, -negend)
+                elif start >= norefs_until:
+                    norefs_until = -negend
+                if not self._norefs_ends or start >= self._norefs_ends[-1]:
+                    self._norefs_starts.append(start)
+                    self._norefs_ends.append(-negend)
+                continue
+            if start < ambient_until:
+                if start >= ambient_body_until and name in _AMBIENT_DECLS and node.type == "identifier":
+                    target = glob if ambient_global else self._materialize(stack, len(stack) - 1)
+                    self._declare(target, node, BindingKind.DECLARED, node.parent)
+                continue
+            if start < norefs_until and name != "decl.signature":
+                continue
+            group, _, sub = name.partition(".")
+            if group == "write" or group == "rw":
+                # `for (x in o)`: the statement is the write; an assignment is its own write
+                target = stack[-1][2] if sub == "forin" else node
+                for n in self._names(node, assignment=True):
+                    targets.append((n, group == "rw", target))
+            elif group == "notref":
+                not_refs.add(start)
+            elif group == "jsxname":
+                # eslint-scope: `<Foo>` and `<a.b>` reference a variable, `<div>` does not
+                first = self.source[start:start + 1]
+                if not (first.isupper() or first == b"_" or first == b"$"):
+                    not_refs.add(start)
+            elif group == "bind" or group == "forin":
+                self._bind_names(group, sub, node, stack, declarators)
+            else:  # decl.*: a single name
+                kind = _KIND[sub]
+                if name in _OUTER:
+                    scope = self._materialize(stack, len(stack) - 2)
+                    declaration = stack[-1][2]
+                    if sub == "namespace":
+                        node = self._namespace_name(node)
+                        if node is None:
+                            continue
+                elif sub in ("fname", "classexpr"):
+                    scope = self._materialize(stack, len(stack) - 1)
+                    declaration = stack[-1][2]
+                elif sub == "import":
+                    scope = self._materialize(stack, len(stack) - 1)
+                    declaration = node.parent  # the specifier, clause or `import x = ...`
+                else:
+                    scope = self._materialize(stack, len(stack) - 1)
+                    declaration = None
+                binding = self._declare(scope, node, kind, declaration)
+                if sub == "function" and not scope.is_strict and scope.variable_scope is not scope:
+                    self._annex_b.append(binding)  # a sloppy function in a block: also a `var` (Annex B.3.3)
+
+        self._hoist_block_functions()
+        glob_or_top = [s for s in self.scopes if not (s is glob and top is not glob)]
+        self._scopes_sorted = sorted(glob_or_top, key=lambda s: (s.node.start_byte, -s.node.end_byte))
+        self._scope_starts = [s.node.start_byte for s in self._scopes_sorted]
+        index = self.index
+        # an assignment starts where its target does; `x++` too, and `++x` ends where `x` does
+        assigned: dict[int, ts.Node] = {}
+        updated_from: dict[int, ts.Node] = {}
+        updated_to: dict[int, ts.Node] = {}
+        for node in indexed:
+            t = node.type
+            if t == "assignment_expression" or t == "augmented_assignment_expression":
+                assigned[node.start_byte] = node
+            elif t == "update_expression":
+                updated_from[node.start_byte] = node
+                updated_to[node.end_byte] = node
+        for node in indexed:
+            if node.type in FUNCTION_TYPES or node.type in CLASS_TYPES:
+                if node.id not in self.scope_by_node:
+                    continue  # inside a type or a `declare`: not runtime code
+            elif self._in_norefs(node.start_byte):
+                continue
+            lst = index.get(node.type)
+            if lst is None:
+                index[node.type] = lst = []
+            lst.append((node, None))
+        for lst in index.values():
+            lst.sort(key=_outer_first)
+        for node, rw, target in targets:
+            start = node.start_byte
+            if start in self._refs:
+                continue
+            if target.type == "for_in_statement":
+                write_expr = target
+            elif rw:
+                write_expr = assigned.get(target.start_byte) or updated_from.get(target.start_byte) \
+                    or updated_to.get(target.end_byte)
+            else:
+                write_expr = assigned.get(target.start_byte)
+            ref = Reference(node.text.decode("utf-8", "replace"), node, self.scope_at(start), rw, True, write_expr)
+            self._refs[start] = ref
+            self._resolve(ref)
+            self.writes.append(ref)
+        return self
+
+    def _open(self, name: str, node: ts.Node, stack: list[list], end: int) -> None:
+        kind = _SCOPE_KIND[name]
+        entry = [end, kind, node, None]
+        stack.append(entry)
+        if kind in _LAZY:
+            return
+        parent = self._materialize(stack, len(stack) - 2)
+        strict = parent.is_strict
+        if kind is ScopeKind.CLASS or name == "scope.static":
+            strict = True
+        elif kind is ScopeKind.FUNCTION and not strict:
+            strict = has_use_strict(node.child_by_field_name("body"))
+        entry[3] = scope = self._new_scope(kind, node, parent, strict)
+        if kind is ScopeKind.WITH:
+            scope.dynamic = True
+
+    def _bind_names(self, group: str, sub: str, node: ts.Node, stack: list[list],
+                    declarators: dict[int, ts.Node]) -> None:
+        """Declare the names of a declarator, parameter, catch or for-in/of binding position."""
+        kind = _KIND[sub]
+        owner = stack[-1][2]
+        if kind is BindingKind.VAR:
+            i = len(stack) - 1
+            while stack[i][3] is None or stack[i][3].variable_scope is not stack[i][3]:
+                i -= 1
+            scope = stack[i][3]
+        else:
+            scope = self._materialize(stack, len(stack) - 1)
+        if group == "forin":
+            declaration, value = owner, None  # the for-in/of statement writes each name
+        elif sub in ("var", "let", "const", "using"):
+            declaration = declarators.get(node.start_byte)
+            value = declaration.child_by_field_name("value") if declaration is not None else None
+        elif sub == "param":
+            declaration, value = owner.child_by_field_name("parameters"), None
+        else:  # an arrow function's single parameter, a catch parameter
+            declaration, value = owner, None
+        t = node.type
+        if t == "identifier":
+            if group == "forin":
+                self._declare(scope, node, kind, declaration, None, written=True)
+            else:
+                self._declare(scope, node, kind, declaration, value)
+            return
+        # a pattern: its names are written by the declaration, never bound to its whole value
+        written_all = group == "forin" or value is not None
+        for n, defaulted in self._pattern_names(node):
+            self._declare(scope, n, kind, declaration, None, written=written_all or defaulted)
+
+    def _pattern_names(self, pattern: ts.Node) -> list[tuple[ts.Node, bool]]:
+        """The names a binding pattern declares, each with whether a default value writes it."""
+        out: list[tuple[ts.Node, bool]] = []
+        work = [(pattern, False)]
+        while work:
+            node, defaulted = work.pop()
+            t = node.type
+            if t in _NAME_TYPES:
+                out.append((node, defaulted))
+            elif t in _PATTERN_CONTAINERS:
+                work.extend((c, defaulted) for c in reversed(node.named_children))
+            elif t == "pair_pattern":
+                v = node.child_by_field_name("value")
+                if v is not None:
+                    work.append((v, defaulted))
+            elif t == "assignment_pattern" or t == "object_assignment_pattern":
+                v = node.child_by_field_name("left")
+                if v is not None:
+                    work.append((v, True))
+            elif t == "required_parameter" or t == "optional_parameter":
+                v = node.child_by_field_name("pattern")
+                if v is not None:
+                    work.append((v, defaulted))
+            # defaults, computed keys, member expressions, decorators, types: reads or nothing
+        return out
+
+    def _names(self, node: ts.Node, assignment: bool = False) -> list[ts.Node]:
+        """The names an assignment target (or a `declare`d declarator name) writes."""
+        if node.type in _NAME_TYPES:
+            return [node]
+        if assignment and node.type in _TARGET_WRAPPERS:
+            inner = node.named_child(0)
+            while inner is not None and inner.type in _TARGET_WRAPPERS:
+                inner = inner.named_child(0)
+            return [inner] if inner is not None and inner.type == "identifier" else (
+                self._names(inner, True) if inner is not None and inner.type in _PATTERN_CONTAINERS else [])
+        if node.type in _PATTERN_CONTAINERS or node.type == "assignment_pattern":
+            out = []
+            for n, _ in self._pattern_names(node):
+                out.append(n)
+            if assignment:  # `[(a)] = x`, `[a!] = x`
+                work = [node]
+                while work:
+                    w = work.pop()
+                    for c in w.named_children:
+                        if c.type in _TARGET_WRAPPERS:
+                            out.extend(self._names(c, True))
+                        elif c.type in _PATTERN_CONTAINERS or c.type in ("pair_pattern", "assignment_pattern",
+                                                                         "object_assignment_pattern"):
+                            work.append(c)
+            return out
+        return []
+
+    @staticmethod
+    def _namespace_name(name: ts.Node) -> ts.Node | None:
+        """The name `namespace A.B.C` declares: `A`."""
+        while name is not None and name.type in ("nested_identifier", "member_expression"):
+            name = name.named_child(0)
+        return name if name is not None and name.type == "identifier" else None
 
     def _declare(
         self,
@@ -155,7 +551,8 @@ class Binder:
         written: bool = False,
     ) -> Binding:
         """Declare a name; `init` is its value (`let x = v`), `written` marks a declaration that
-        assigns without a value of its own (`const {a} = o`, `for (const k in o)`)."""
+        assigns without a value of its own (`const {a} = o`, `for (const k in o)`, `(a = 1) =>`)."""
+        self._not_refs.add(name_node.start_byte)
         name = name_node.text.decode("utf-8", "replace")
         if kind is BindingKind.VAR:
             scope = scope.variable_scope
@@ -170,370 +567,8 @@ class Binder:
             binding = Binding(name, kind, scope, name_node, declaration, init)
             scope.variables[name] = binding
         if init is not None or written:
-            ref = Reference(name, name_node, scope, False, True, declaration, True, binding)
-            binding.references.append(ref)
+            binding.add_reference(Reference(name, name_node, scope, False, True, declaration, True, binding))
         return binding
-
-    def _reference(self, scope: Scope, node: ts.Node, read: bool, write: bool, write_expr: ts.Node | None) -> None:
-        name = node.text.decode("utf-8", "replace")
-        if name == "await" and not write:
-            return  # tree-sitter reads `await (a, b)(c)` as a call of a function named `await`
-        scope.references.append(Reference(name, node, scope, read, write, write_expr))
-
-    # --- the walk -------------------------------------------------------------------------------
-
-    def bind(self) -> "Binder":
-        root = self.root
-        st = self.source_type
-        strict_program = st is SourceType.MODULE or has_use_strict(root)
-        glob = self._push(ScopeKind.GLOBAL, root, None, strict_program and st is SourceType.SCRIPT)
-        self.global_scope = glob
-        if st is SourceType.SCRIPT:
-            top = glob
-        else:
-            # ES module scope, or the function scope Node wraps around a CommonJS module
-            top = Scope(ScopeKind.MODULE, root, glob, strict_program)
-            top.variable_scope = top
-            glob.children.append(top)
-            self.scopes.append(top)
-        self.module_scope = top
-        self.scope_by_node[root.id] = top
-
-        index = self.index
-        comments = self.comments
-        cursor = root.walk()
-        # stack entries: (node type, mode, info, scope, popped-scope flag, node)
-        stack: list[tuple] = [("program", EXPR, None, top, False, root)]
-        if not cursor.goto_first_child():
-            self._resolve()
-            return self
-        while True:
-            node = cursor.node
-            ptype, pmode, pinfo, scope, _, pnode = stack[-1]
-            new_scope = scope
-            if not node.is_named:
-                # keywords and punctuation: nothing to bind, no children
-                while not cursor.goto_next_sibling():
-                    if not cursor.goto_parent():
-                        self._resolve()
-                        return self
-                    stack.pop()
-                    if not stack:
-                        self._resolve()
-                        return self
-                continue
-            t = node.type
-            descend = True
-            mode, info = self._child_mode(ptype, pmode, pinfo, cursor.field_name, t, pnode, node, scope)
-            if mode == SKIP:
-                descend = False
-            elif t == "identifier" or t == "shorthand_property_identifier_pattern":
-                descend = False
-                if mode == EXPR:
-                    self._reference(scope, node, True, False, None)
-                elif mode == DECL:
-                    kind, decl, override = info[0], info[1], info[2]
-                    target = override if override is not None else scope
-                    if ptype == "variable_declarator":
-                        self._declare(target, node, kind, decl, decl.child_by_field_name("value"))
-                    elif decl is not None and (
-                            len(info) > 3 or ptype == "assignment_pattern" or ptype == "object_assignment_pattern"
-                            or decl.type == "for_in_statement"
-                            or (decl.type == "variable_declarator" and decl.child_by_field_name("value") is not None)):
-                        # a default value, a for-in/of variable, or a name in a destructuring
-                        # pattern: written, but not with the declarator's whole initialiser
-                        self._declare(target, node, kind, decl, None, True)
-                    else:
-                        self._declare(target, node, kind, decl)
-                elif mode == ASSIGN:
-                    self._reference(scope, node, False, True, info)
-                elif mode == RW:
-                    self._reference(scope, node, True, True, info)
-                elif mode == AMBIENT:
-                    self._ambient_name(node, ptype, scope, info)
-            elif t == "shorthand_property_identifier":
-                descend = False
-                if mode != NONE and mode != AMBIENT:
-                    self._reference(scope, node, True, False, None)
-            elif t == "comment":
-                descend = False
-                comments.append(node)
-            elif mode == AMBIENT or mode == NONE:
-                pass
-            else:
-                if t in INDEXED:
-                    lst = index.get(t)
-                    if lst is None:
-                        index[t] = lst = []
-                    lst.append((node, scope))
-                new_scope = self._open_scope(t, node, scope, ptype)
-
-            if descend and cursor.goto_first_child():
-                stack.append((t, mode, info, new_scope, new_scope is not scope, node))
-                continue
-            # no children (or skipped): move on to the next sibling, climbing as needed
-            while not cursor.goto_next_sibling():
-                if not cursor.goto_parent():
-                    self._resolve()
-                    return self
-                stack.pop()
-                if not stack:
-                    self._resolve()
-                    return self
-
-    def _open_scope(self, t: str, node: ts.Node, scope: Scope, parent_type: str | None = None) -> Scope:
-        if t in FUNCTION_TYPES:
-            strict = scope.is_strict or has_use_strict(node.child_by_field_name("body"))
-            if t in ("function_declaration", "generator_function_declaration"):
-                name = node.child_by_field_name("name")
-                if name is not None:
-                    b = self._declare(scope, name, BindingKind.FUNCTION, node)
-                    if not scope.is_strict and scope.variable_scope is not scope:
-                        self._annex_b.append(b)  # a sloppy function in a block: also a `var` (Annex B.3.3)
-            fscope = self._push(ScopeKind.FUNCTION, node, scope, strict)
-            if t in ("function_expression", "function", "generator_function"):
-                name = node.child_by_field_name("name")
-                if name is not None:
-                    self._declare(fscope, name, BindingKind.FUNCTION_NAME, node)
-            return fscope
-        if t == "statement_block":
-            # node.parent costs a walk from the root in tree-sitter: take the type the walk already knows
-            if parent_type is None:
-                parent = node.parent
-                parent_type = parent.type if parent is not None else None
-            if parent_type is not None and (parent_type in FUNCTION_TYPES or parent_type in ("internal_module", "module")):
-                return scope  # a function's body shares the function scope
-            return self._push(ScopeKind.BLOCK, node, scope, scope.is_strict)
-        if t in CLASS_TYPES:
-            name = node.child_by_field_name("name")
-            if t != "class" and name is not None:
-                self._declare(scope, name, BindingKind.CLASS, node)
-            cscope = self._push(ScopeKind.CLASS, node, scope, True)
-            if t == "class" and name is not None:
-                self._declare(cscope, name, BindingKind.CLASS, node)
-            return cscope
-        if t == "for_statement" or t == "for_in_statement":
-            return self._push(ScopeKind.FOR, node, scope, scope.is_strict)
-        if t == "catch_clause":
-            return self._push(ScopeKind.CATCH, node, scope, scope.is_strict)
-        if t == "switch_body":
-            return self._push(ScopeKind.SWITCH, node, scope, scope.is_strict)
-        if t == "with_statement":
-            w = self._push(ScopeKind.WITH, node, scope, scope.is_strict)
-            w.dynamic = True
-            return w
-        if t == "class_static_block":
-            return self._push(ScopeKind.FUNCTION, node, scope, True)
-        if t in ("internal_module", "module"):
-            name = node.child_by_field_name("name")
-            if name is not None and name.type == "identifier":
-                self._declare(scope, name, BindingKind.NAMESPACE, node)
-            elif name is not None and name.type == "nested_identifier":
-                first = name.named_child(0)
-                while first is not None and first.type == "nested_identifier":
-                    first = first.named_child(0)
-                if first is not None and first.type == "identifier":
-                    self._declare(scope, first, BindingKind.NAMESPACE, node)
-            return self._push(ScopeKind.TS_MODULE, node, scope, scope.is_strict)
-        if t == "enum_declaration":
-            name = node.child_by_field_name("name")
-            if name is not None:
-                self._declare(scope, name, BindingKind.ENUM, node)
-        return scope
-
-    def _child_mode(
-        self,
-        ptype: str,
-        pmode: int,
-        pinfo,
-        fname: str | None,
-        t: str,
-        pnode: ts.Node,
-        node: ts.Node,
-        scope: Scope,
-    ) -> tuple[int, object]:
-        if pmode == AMBIENT:
-            if fname == "body" and (ptype == "internal_module" or ptype == "module"):
-                return SKIP, None  # `declare namespace N { ... }`: only `N` is declared outside
-            return AMBIENT, pinfo
-        if _is_skipped_type(t):
-            return SKIP, None
-        if pmode == DECL or pmode == ASSIGN or pmode == RW:
-            # inside a binding or assignment pattern
-            if ptype in PATTERN_CONTAINERS or ptype == "array_pattern":
-                return pmode, pinfo
-            if ptype == "pair_pattern":
-                return (pmode, pinfo) if fname == "value" else (EXPR, None)
-            if ptype in ("assignment_pattern", "object_assignment_pattern"):
-                if fname != "left":
-                    return EXPR, None
-                if pmode == DECL and len(pinfo) == 3:
-                    return DECL, (*pinfo, True)  # names in a pattern with a default value are written
-                return pmode, pinfo
-            if ptype in ("required_parameter", "optional_parameter"):
-                return (pmode, pinfo) if fname == "pattern" else (EXPR, None)
-            if ptype in ("parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression"):
-                return pmode, pinfo
-            return EXPR, None
-        # pmode is EXPR (or NONE)
-        if ptype == "variable_declarator":
-            if fname == "name":
-                return DECL, (pinfo, pnode, None)
-            return EXPR, None
-        if t == "variable_declarator":
-            if ptype == "variable_declaration":
-                return EXPR, BindingKind.VAR
-            if ptype == "lexical_declaration":
-                kind_node = pnode.child_by_field_name("kind")
-                kind = _DECL_KIND.get(kind_node.type if kind_node is not None else "let", BindingKind.LET)
-                return EXPR, kind
-            return EXPR, BindingKind.VAR
-        if ptype == "formal_parameters":
-            if t in ("identifier", "object_pattern", "array_pattern", "assignment_pattern", "rest_pattern",
-                     "required_parameter", "optional_parameter"):
-                return DECL, (BindingKind.PARAM, pnode, None)
-            return EXPR, None
-        if ptype == "arrow_function" and fname == "parameter":
-            return DECL, (BindingKind.PARAM, pnode, None)
-        if ptype == "catch_clause" and fname == "parameter":
-            return DECL, (BindingKind.CATCH, pnode, None)
-        if ptype == "assignment_expression" and fname == "left":
-            return ASSIGN, pnode
-        if ptype == "augmented_assignment_expression" and fname == "left":
-            return RW, pnode
-        if ptype == "update_expression" and fname == "argument":
-            return RW, pnode
-        if ptype == "for_in_statement" and fname == "left":
-            kind_node = pnode.child_by_field_name("kind")
-            if kind_node is not None:
-                kind = _DECL_KIND.get(kind_node.type, BindingKind.VAR)
-                return DECL, (kind, pnode, None)
-            return ASSIGN, pnode
-        if fname == "name":
-            if ptype == "internal_module" or ptype == "module":
-                return SKIP, None  # declared when the scope opened (`namespace A.B` too)
-            if t == "identifier" and (ptype in FUNCTION_TYPES or ptype in CLASS_TYPES or ptype in (
-                "enum_declaration", "function_signature",
-            )):
-                return NONE, None  # declared when the scope opened
-            if ptype in ("jsx_opening_element", "jsx_self_closing_element"):
-                # eslint-scope: `<Foo>` and `<a.b>` reference a variable, `<div>` and `<svg:rect>` do not
-                if t == "identifier":
-                    first = node.text[:1]
-                    return (EXPR if first.isupper() or first == b"_" or first == b"$" else NONE), None
-                if t == "member_expression":
-                    base = node.child_by_field_name("object")
-                    while base is not None and base.type == "member_expression":
-                        base = base.child_by_field_name("object")
-                    return (SKIP if base is not None and base.text == b"this" else EXPR), None
-                return SKIP, None
-            if ptype == "jsx_closing_element":
-                return SKIP, None  # the opening tag holds the reference
-        if ptype in ("import_clause", "namespace_import", "import_require_clause"):
-            return (DECL, (BindingKind.IMPORT, pnode, None)) if t == "identifier" else (EXPR, None)
-        if ptype == "import_specifier":
-            local = "alias" if pnode.child_by_field_name("alias") is not None else "name"
-            return ((DECL, (BindingKind.IMPORT, pnode, None)) if fname == local else (NONE, None))
-        if ptype == "import_alias":
-            # TypeScript `import A = B.C`: declares `A`, reads `B`
-            if t == "identifier" and node == pnode.named_child(0):
-                return DECL, (BindingKind.IMPORT, pnode, None)
-            return EXPR, None
-        if t == "import_statement" and ptype != "program":
-            return NONE, None
-        if ptype == "namespace_export":
-            return NONE, None  # `export * as ns from "m"` names nothing local
-        if ptype == "export_specifier":
-            if fname == "alias":
-                return NONE, None
-            # `export { a } from "m"` names nothing local
-            stmt = pnode.parent.parent if pnode.parent is not None else None
-            if stmt is not None and stmt.child_by_field_name("source") is not None:
-                return NONE, None
-            return EXPR, None
-        if t == "ambient_declaration":
-            first = node.child(1)
-            return AMBIENT, bool(first is not None and first.type == "global")
-        if t == "function_signature":
-            name = node.child_by_field_name("name")
-            if name is not None:
-                self._declare(scope, name, BindingKind.FUNCTION, node)
-            return SKIP, None
-        if t in ("statement_identifier", "property_identifier", "private_property_identifier", "meta_property"):
-            return NONE, None
-        if t == "jsx_namespace_name":
-            return SKIP, None  # `xlink:href`, `<svg:rect>`: names, not variables
-        if ptype == "enum_declaration":
-            return NONE, None
-        return EXPR, None
-
-    def _ambient_name(self, node: ts.Node, ptype: str, scope: Scope, declare_global: bool) -> None:
-        if ptype not in ("variable_declarator", "function_signature", "class_declaration",
-                         "abstract_class_declaration", "internal_module", "module", "enum_declaration",
-                         "function_declaration"):
-            return
-        parent = node.parent
-        if parent is None or parent.child_by_field_name("name") != node:
-            return
-        target = self.global_scope if declare_global else scope
-        self._declare(target, node, BindingKind.DECLARED, parent)
-
-    # --- resolution -----------------------------------------------------------------------------
-
-    def _resolve(self) -> None:
-        self._hoist_block_functions()
-        # (scope, name) -> what the name resolves to from that scope; every scope on a lookup's path
-        # is remembered, so deeply nested scopes cost linear rather than quadratic time
-        memo: dict[tuple[int, str], Binding | None] = {}
-        body_start: dict[int, int] = {}
-        for scope in self.scopes:
-            for ref in scope.references:
-                found = self._lookup(scope, ref.name, memo)
-                if found is not None and found.node is not None and found.scope.kind is ScopeKind.FUNCTION:
-                    start = ref.node.start_byte
-                    if start < found.node.start_byte:
-                        fscope = found.scope
-                        body = body_start.get(id(fscope))
-                        if body is None:
-                            b = fscope.node.child_by_field_name("body")
-                            body = body_start[id(fscope)] = b.start_byte if b is not None else -1
-                        if start < body <= found.node.start_byte and fscope.parent is not None:
-                            # a parameter default does not see the function body's declarations:
-                            # `function f(a = x) { var x; }` reads the outer `x`
-                            found = self._lookup(fscope.parent, ref.name, memo)
-                if found is not None:
-                    ref.binding = found
-                    found.references.append(ref)
-
-    def _lookup(self, scope: Scope, name: str, memo: dict[tuple[int, str], Binding | None]) -> Binding | None:
-        path: list[tuple[int, str]] = []
-        found: Binding | None = None
-        s: Scope | None = scope
-        while s is not None:
-            key = (id(s), name)
-            if key in memo:
-                found = memo[key]
-                break
-            path.append(key)
-            b = s.variables.get(name)
-            if b is not None:
-                found = b
-                break
-            if name == "arguments" and self._has_arguments(s):
-                found = Binding("arguments", BindingKind.ARGUMENTS, s, None, s.node)
-                s.variables["arguments"] = found
-                break
-            s = s.parent
-        for key in path:
-            memo[key] = found
-        return found
-
-    def _has_arguments(self, scope: Scope) -> bool:
-        """Non-arrow functions have an implicit `arguments`, and so does the function Node wraps
-        around a CommonJS module."""
-        if scope.kind is ScopeKind.FUNCTION:
-            return scope.node.type != "arrow_function" and scope.node.type != "class_static_block"
-        return scope.kind is ScopeKind.MODULE and self.source_type is SourceType.COMMONJS
 
     def _hoist_block_functions(self) -> None:
         """Annex B.3.3: in sloppy code a function declared in a block is also a `var` of the
@@ -552,3 +587,115 @@ class Binder:
                 s = s.parent
             else:
                 target.variables[b.name] = Binding(b.name, BindingKind.FUNCTION, target, b.node, b.declaration)
+
+    # --- resolution -----------------------------------------------------------------------------
+
+    def _resolve(self, ref: Reference) -> None:
+        name = ref.name
+        s: Scope | None = ref.scope
+        while s is not None:
+            b = s.variables.get(name)
+            if b is None and name == "arguments" and self._has_arguments(s):
+                b = s.variables["arguments"] = Binding("arguments", BindingKind.ARGUMENTS, s, None, s.node)
+            if b is not None:
+                if s.kind is ScopeKind.FUNCTION and b.node is not None and ref.node.start_byte < b.node.start_byte \
+                        and s.parent is not None and ref.node.start_byte < self._body_start_of(s) <= b.node.start_byte:
+                    # a parameter default does not see the function body's declarations:
+                    # `function f(a = x) { var x; }` reads the outer `x`
+                    s = s.parent
+                    continue
+                ref.binding = b
+                b.add_reference(ref)
+                return
+            s = s.parent
+
+    def _body_start_of(self, scope: Scope) -> int:
+        start = self._body_start.get(id(scope))
+        if start is None:
+            body = scope.node.child_by_field_name("body")
+            start = self._body_start[id(scope)] = body.start_byte if body is not None else -1
+        return start
+
+    def _has_arguments(self, scope: Scope) -> bool:
+        """Non-arrow functions have an implicit `arguments`, and so does the function Node wraps
+        around a CommonJS module."""
+        if scope.kind is ScopeKind.FUNCTION:
+            return scope.node.type != "arrow_function" and scope.node.type != "class_static_block"
+        return scope.kind is ScopeKind.MODULE and self.source_type is SourceType.COMMONJS
+
+    def _in_norefs(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._norefs_starts, pos) - 1
+        return i >= 0 and pos < self._norefs_ends[i]
+
+    def reference_at(self, node: ts.Node) -> Reference | None:
+        """The reference an identifier makes (created and resolved on first request); None if it is none."""
+        start = node.start_byte
+        try:
+            return self._refs[start]
+        except KeyError:
+            pass
+        ref = None
+        if start not in self._not_refs and node.type in _REF_TYPES and not self._in_norefs(start):
+            name = node.text.decode("utf-8", "replace")
+            # tree-sitter reads `await (a, b)(c)` as a call of a function named `await`
+            if name != "await":
+                ref = Reference(name, node, self.scope_at(start), True, False)
+                self._resolve(ref)
+        self._refs[start] = ref
+        return ref
+
+    def references_of(self, binding: Binding) -> None:
+        """Resolve every identifier that could refer to `binding`: those of its name inside its scope."""
+        node = binding.scope.node
+        lo, hi = node.start_byte, node.end_byte
+        ids = self._name_index().get(binding.name.encode("utf-8"), ())
+        for n in ids[bisect.bisect_left(ids, lo, key=_start):]:
+            if n.start_byte >= hi:
+                break
+            self.reference_at(n)
+
+    def references_named(self, names: tuple[str, ...]) -> list[Reference]:
+        """The references made by identifiers with these names, anywhere in the file, in source order."""
+        index = self._name_index()
+        out = []
+        for name in names:
+            for n in index.get(name.encode("utf-8"), ()):
+                ref = self.reference_at(n)
+                if ref is not None:
+                    out.append(ref)
+        out.sort(key=lambda r: r.node.start_byte)
+        return out
+
+    def all_references(self) -> list[Reference]:
+        """Every reference in the file (resolves them all: only for whole-file questions)."""
+        out = []
+        for n in sorted(self._ids, key=_start):
+            ref = self.reference_at(n)
+            if ref is not None:
+                out.append(ref)
+        return out
+
+    def _name_index(self) -> dict[bytes, list[ts.Node]]:
+        index = self._ids_by_name
+        if index is None:
+            index = self._ids_by_name = {}
+            for n in self._ids:
+                key = n.text
+                lst = index.get(key)
+                if lst is None:
+                    index[key] = [n]
+                else:
+                    lst.append(n)
+            for lst in index.values():
+                if len(lst) > 1:
+                    lst.sort(key=_start)
+        return index
+
+
+def _start(node: ts.Node) -> int:
+    return node.start_byte
+
+
+def _outer_first(entry: tuple[ts.Node, object]) -> tuple[int, int]:
+    return entry[0].start_byte, -entry[0].end_byte
+

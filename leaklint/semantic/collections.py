@@ -514,7 +514,7 @@ class Collections:
                 for binding in self._instance_bindings().get(cls.id, ()):
                     yield from (r.node for r in binding.references if not r.is_init)
         elif root[0] == "exports":
-            for ref in self.model.unresolved:
+            for ref in self.model.global_references("exports", "module"):
                 if ref.name == "exports":
                     yield ref.node
                 elif ref.name == "module":

@@ -10,6 +10,7 @@ from typing import Iterator
 import tree_sitter as ts
 
 from leaklint.semantic.binder import FUNCTION_TYPES, Binder
+from leaklint.syntax import ParsedFile, language
 from leaklint.semantic.scope import Binding, Reference, Scope, ScopeKind, SourceType
 
 DEFAULT_ENVIRONMENTS = ("builtin", "node", "commonjs", "browser", "shared-node-browser", "worker")
@@ -36,10 +37,12 @@ def environment_names() -> list[str]:
 
 
 class SemanticModel:
-    def __init__(self, root: ts.Node, source_type: SourceType, globals_: frozenset[str] | None = None) -> None:
+    def __init__(self, parsed: ParsedFile, source_type: SourceType, globals_: frozenset[str] | None = None) -> None:
+        root = parsed.root
         self.root = root
         self.source_type = source_type
-        binder = Binder(root, source_type).bind()
+        binder = Binder(root, source_type, parsed.source, language(parsed.dialect)).bind()
+        self._binder = binder
         self.global_scope: Scope = binder.global_scope
         self.module_scope: Scope = binder.module_scope
         self.scopes: list[Scope] = binder.scopes
@@ -53,7 +56,14 @@ class SemanticModel:
     def nodes(self, *types: str) -> Iterator[tuple[ts.Node, Scope]]:
         """Indexed nodes of the given types with the scope they occur in, in source order per type."""
         for t in types:
-            yield from self._index.get(t, ())
+            lst = self._index.get(t)
+            if not lst:
+                continue
+            for i, (node, scope) in enumerate(lst):
+                if scope is None:  # found by position the first time it is asked
+                    scope = self.scope_at(node)
+                    lst[i] = (node, scope)
+                yield node, scope
 
     def scope_of_function(self, fn: ts.Node) -> Scope | None:
         """The scope a function (or class, block...) node opens."""
@@ -61,27 +71,19 @@ class SemanticModel:
 
     def scope_at(self, node: ts.Node) -> Scope:
         """The innermost scope in which `node` occurs (for a function node: the scope around it)."""
-        a = node.parent
-        while a is not None:
-            s = self._scope_by_node.get(a.id)
-            if s is not None:
-                return s
-            a = a.parent
-        return self.module_scope
+        start, end = node.start_byte, node.end_byte
+        s = self._binder.scope_at(start)
+        # not a scope `node` opens itself, nor one opened by a node inside it at the same byte
+        while s.parent is not None and s is not self.module_scope and \
+                start <= s.node.start_byte and s.node.end_byte <= end:
+            s = s.parent
+        return s
 
     @cached_property
     def functions(self) -> list[tuple[ts.Node, Scope]]:
         return sorted(self.nodes(*FUNCTION_TYPES), key=lambda p: p[0].start_byte)
 
     # --- references -----------------------------------------------------------------------------
-
-    @cached_property
-    def _ref_by_node(self) -> dict[int, Reference]:
-        out: dict[int, Reference] = {}
-        for scope in self.scopes:
-            for ref in scope.references:
-                out[ref.node.id] = ref
-        return out
 
     @cached_property
     def _binding_by_name_node(self) -> dict[int, Binding]:
@@ -93,11 +95,12 @@ class SemanticModel:
         return out
 
     def reference(self, identifier: ts.Node) -> Reference | None:
-        return self._ref_by_node.get(identifier.id)
+        """The reference an identifier makes; None for a declared name or a name that is no variable."""
+        return self._binder.reference_at(identifier)
 
     def resolve(self, identifier: ts.Node) -> Binding | None:
         """The binding an identifier refers to or declares; None when it names a global."""
-        ref = self._ref_by_node.get(identifier.id)
+        ref = self._binder.reference_at(identifier)
         if ref is not None:
             return ref.binding
         return self._binding_by_name_node.get(identifier.id)
@@ -106,7 +109,7 @@ class SemanticModel:
         """True when `identifier` is a reference that resolves to the global of that name (not a local)."""
         if identifier is None or identifier.type != "identifier":
             return False
-        ref = self._ref_by_node.get(identifier.id)
+        ref = self._binder.reference_at(identifier)
         if ref is None or ref.binding is not None:
             return False
         return not names or ref.name in names
@@ -124,15 +127,20 @@ class SemanticModel:
 
     @cached_property
     def unresolved(self) -> list[Reference]:
-        """References that resolve to no binding in the file (globals, known or not)."""
-        return [r for s in self.scopes for r in s.references if r.binding is None]
+        """References that resolve to no binding in the file (globals, known or not). This resolves
+        every identifier of the file: ask `global_references` for particular names."""
+        return [r for r in self._binder.all_references() if r.binding is None]
+
+    def global_references(self, *names: str) -> list[Reference]:
+        """References to the globals of these names (only identifiers of these names are resolved)."""
+        return [r for r in self._binder.references_named(names) if r.binding is None]
 
     @cached_property
     def implicit_globals(self) -> list[Reference]:
         """Unresolved writes in sloppy code to names that are not known globals (eslint-scope's `implicit`)."""
         out = []
-        for ref in self.unresolved:
-            if not ref.is_write or ref.scope.is_strict or ref.scope.dynamic:
+        for ref in self._binder.writes:
+            if ref.binding is not None or ref.scope.is_strict or ref.scope.dynamic:
                 continue
             if ref.name in self.known_globals:
                 continue

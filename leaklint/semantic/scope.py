@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import tree_sitter as ts
 
@@ -48,6 +49,10 @@ class BindingKind(enum.Enum):
     DECLARED = "declared"  # TypeScript `declare` (ambient): a name with no runtime definition here
 
 
+class Resolver(Protocol):
+    def references_of(self, binding: "Binding") -> None: ...
+
+
 @dataclass(eq=False, slots=True)
 class Reference:
     name: str
@@ -77,7 +82,25 @@ class Binding:
     # the initial value of a plain `name = value` declarator; None for a name inside a destructuring
     # pattern (`const {a} = o`: `a` is not `o`), a parameter or a for-in/of variable
     init: ts.Node | None = None
-    references: list[Reference] = field(default_factory=list)
+    _refs: list[Reference] = field(default_factory=list)
+    _complete: bool = False
+
+    def add_reference(self, ref: Reference) -> None:
+        self._refs.append(ref)
+
+    @property
+    def references(self) -> list[Reference]:
+        """Every reference to this binding, in source order (the declaration's own write first).
+
+        Reads are resolved on demand: the first call asks the binder for every identifier of this
+        name inside the binding's scope."""
+        if not self._complete:
+            self._complete = True
+            resolver = self.scope.resolver
+            if resolver is not None:
+                resolver.references_of(self)
+            self._refs.sort(key=lambda r: (r.node.start_byte, not r.is_init))
+        return self._refs
 
     @property
     def writes(self) -> list[Reference]:
@@ -95,12 +118,13 @@ class Scope:
     parent: "Scope | None"
     is_strict: bool
     variables: dict[str, Binding] = field(default_factory=dict)
-    references: list[Reference] = field(default_factory=list)
     children: list["Scope"] = field(default_factory=list)
     # the nearest function/module/global scope (where `var` goes)
     variable_scope: "Scope" = None  # type: ignore[assignment]
     # inside a `with` statement: names cannot be resolved statically
     dynamic: bool = False
+    # resolves the references of this scope's bindings on demand (the binder)
+    resolver: "Resolver | None" = None
 
     def lookup(self, name: str) -> Binding | None:
         scope: Scope | None = self
