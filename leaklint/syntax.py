@@ -76,15 +76,22 @@ class LineIndex:
     with how many bytes more than UTF-16 code units the line has used up to there.
     """
 
-    __slots__ = ("source", "starts", "_ascii", "_wide")
+    __slots__ = ("source", "_starts", "_ascii", "_wide")
 
     def __init__(self, source: bytes) -> None:
         self.source = source
-        starts = [0]
-        starts.extend(m.end() for m in _NEWLINE.finditer(source))
-        self.starts = starts
+        self._starts: list[int] | None = None  # computed on first use: most files report nothing
         self._ascii = source.isascii()
         self._wide: dict[int, tuple[list[int], list[int]]] = {}  # line -> (char ends, cumulative excess)
+
+    @property
+    def starts(self) -> list[int]:
+        """The byte offset where each line starts."""
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = [0]
+            starts.extend(m.end() for m in _NEWLINE.finditer(self.source))
+        return starts
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)

@@ -71,7 +71,7 @@ def check(ctx: RuleContext) -> None:
     if b"emit" not in source or (b"socket.io" not in source and not _may_use_global_io(ctx)):
         return
     resolver = _Resolver(ctx)
-    for call, _ in ctx.model.nodes("call_expression"):
+    for call in ctx.model.calls_named("emit", "emitWithAck"):
         fn = unwrap(call.child_by_field_name("function"))
         if fn is None or fn.type != "member_expression":
             continue
@@ -380,7 +380,7 @@ class _Resolver:
         """Values the file assigns to `path`; for `this.x`, only those in the reading class."""
         if self._member_writes is None:
             self._member_writes = {}
-            for node, _ in self.model.nodes("assignment_expression"):
+            for node in self.model.nodes_of("assignment_expression"):
                 left = node.child_by_field_name("left")
                 lpath = member_path(left) if left is not None and left.type == "member_expression" else None
                 if lpath:

@@ -35,13 +35,11 @@ def check(ctx: RuleContext) -> None:
 
 def _growth_targets(ctx: RuleContext) -> Iterator[ts.Node]:
     """Expressions that may denote a growing array: `<x>.push(...)`, `<x>[i] = v`, `<x> = <x>.concat(...)`."""
-    for node, _scope in ctx.model.nodes("call_expression", "assignment_expression"):
-        if node.type == "call_expression":
-            fn = unwrap(node.child_by_field_name("function"))
-            if fn is not None and fn.type == "member_expression" and \
-                    text(fn.child_by_field_name("property")) in GROWTH_METHODS:
-                yield fn.child_by_field_name("object")
-            continue
+    for node in ctx.model.calls_named(*GROWTH_METHODS):
+        fn = unwrap(node.child_by_field_name("function"))
+        if fn is not None and fn.type == "member_expression":
+            yield fn.child_by_field_name("object")
+    for node in ctx.model.nodes_of("assignment_expression"):
         left = unwrap(node.child_by_field_name("left"))
         if left is None:
             continue

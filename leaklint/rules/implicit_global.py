@@ -99,11 +99,10 @@ def _global_object_growth(ctx: RuleContext) -> None:
     """Growing data hung on the global object by code that runs repeatedly."""
     model = ctx.model
     lifetime = model.lifetime
-    for node, _scope in model.nodes("assignment_expression", "augmented_assignment_expression", "call_expression"):
+    for node in (*model.calls_named(*GROWTH_METHODS), *model.nodes_of("assignment_expression",
+                                                                      "augmented_assignment_expression")):
         if node.type == "call_expression":
             method = callee_name(node)
-            if method not in GROWTH_METHODS:
-                continue
             target = callee_object(node)
             path = member_path(target)
             if not path or len(path) < 2 or path[0] not in GLOBAL_OBJECT_NAMES or not lifetime.root_is_global(target, path[0]):

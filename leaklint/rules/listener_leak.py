@@ -78,13 +78,10 @@ class Site:
 def check(ctx: RuleContext) -> None:
     adds: list[Site] = []
     removals: list[Site] = []
-    for call, _scope in ctx.model.nodes("call_expression"):
+    for call in ctx.model.calls_named("setMaxListeners", REMOVE_ALL, *ADD_METHODS, *REMOVE_METHODS, *JQUERY_METHODS):
         method = callee_name(call)
         if method == "setMaxListeners":
             _max_listeners(ctx, call)
-            continue
-        if method not in ADD_METHODS and method not in REMOVE_METHODS and method != REMOVE_ALL \
-                and method not in JQUERY_METHODS:
             continue
         site = _site(ctx.model, call, method)
         if site is None:
@@ -591,7 +588,7 @@ def _replaced_before(model: SemanticModel, add: Site) -> bool:
     path = member_path(target)
     if not path:
         return False
-    for node, _scope in model.nodes("assignment_expression"):
+    for node in model.nodes_of("assignment_expression"):
         if member_path(node.child_by_field_name("left")) == path and any(_inside(node, fn) for fn in enclosing):
             return True
     return False

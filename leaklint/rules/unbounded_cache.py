@@ -43,20 +43,17 @@ def check(ctx: RuleContext) -> None:
 def _growth_targets(ctx: RuleContext) -> Iterator[ts.Node]:
     """Expressions that may denote a growing cache: `<x>.set(k, v)`, `<x>.add(v)`, `<x>[k] = v`,
     `Object.assign(<x>, ...)`."""
-    for node, _scope in ctx.model.nodes("call_expression", "assignment_expression", "augmented_assignment_expression",
-                                        "update_expression"):
-        if node.type == "call_expression":
-            fn = unwrap(node.child_by_field_name("function"))
-            if fn is None or fn.type != "member_expression":
-                continue
-            method = text(fn.child_by_field_name("property"))
-            if method in ("set", "add"):
-                yield fn.child_by_field_name("object")
-            elif method == "assign":
-                args = node.child_by_field_name("arguments")
-                if args is not None and args.named_child_count > 1:
-                    yield args.named_child(0)
+    for node in ctx.model.calls_named("set", "add", "assign"):
+        fn = unwrap(node.child_by_field_name("function"))
+        if fn is None or fn.type != "member_expression":
             continue
+        if text(fn.child_by_field_name("property")) != "assign":
+            yield fn.child_by_field_name("object")
+        else:
+            args = node.child_by_field_name("arguments")
+            if args is not None and args.named_child_count > 1:
+                yield args.named_child(0)
+    for node in ctx.model.nodes_of("assignment_expression", "augmented_assignment_expression", "update_expression"):
         target = unwrap(node.child_by_field_name("left") or node.child_by_field_name("argument"))
         if target is not None and target.type == "subscript_expression":
             yield target.child_by_field_name("object")

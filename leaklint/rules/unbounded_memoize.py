@@ -208,7 +208,7 @@ def _option(options: ts.Node, name: str) -> str | None:
 
 def _lodash_cache_replaced(ctx: RuleContext) -> bool:
     """`_.memoize.Cache = LRU` (or `memoize.Cache = ...`) anywhere in the file."""
-    for node, _scope in ctx.model.nodes("assignment_expression"):
+    for node in ctx.model.nodes_of("assignment_expression"):
         path = member_path(node.child_by_field_name("left"))
         if path and len(path) >= 2 and path[-2:] == ("memoize", "Cache"):
             return True

@@ -74,8 +74,8 @@ class _Sink:
 
 def check(ctx: RuleContext) -> None:
     names = TIMER_FUNCTIONS | _timer_aliases(ctx)
-    calls = [(call, name) for call, _ in ctx.model.nodes("call_expression")
-             if callee_name(call) in names and (name := _timer_function(ctx, call)) is not None]
+    calls = [(call, name) for call in ctx.model.calls_named(*names)
+             if (name := _timer_function(ctx, call)) is not None]
     if not any(name in ("setInterval", "setTimeout") for _, name in calls):
         return
     clears = _collect_clears(ctx, [c for c, name in calls if name in CLEAR_FUNCTIONS])
@@ -365,7 +365,7 @@ def _returns_value(ctx: RuleContext, fn: ts.Node) -> bool:
     body = fn.child_by_field_name("body")
     if body is not None and body.type != "statement_block":
         return True  # `() => value`
-    for node, _ in ctx.model.nodes("return_statement"):
+    for node in ctx.model.nodes_of("return_statement"):
         if node.named_child_count and _within(node, fn) and ctx.model.enclosing_function(node) == fn:
             return True
     return False
@@ -399,18 +399,17 @@ def _process_role(ctx: RuleContext) -> tuple[str, ts.Node] | None:
     """("a library module", first export) or ("a command-line script", shebang) when the process is meant
     to exit; None for anything that may be a long-running server (it calls `listen`) or a page."""
     model = ctx.model
-    for call, _ in model.nodes("call_expression"):
-        if callee_name(call) in ("listen", "createServer"):
-            return None
+    if model.calls_named("listen", "createServer"):
+        return None
     if not _runs_in_node(ctx):
         return None  # a browser module: the page owns its timers
     root = ctx.file.root
     first = root.child(0)
     if first is not None and first.type == "hash_bang_line":
         return "a command-line script", first
-    for node, _ in model.nodes("export_statement"):
+    for node in model.nodes_of("export_statement"):
         return "a library module", node
-    for node, _ in model.nodes("assignment_expression"):
+    for node in model.nodes_of("assignment_expression"):
         path = member_path(node.child_by_field_name("left"))
         if path and (path[:2] == ("module", "exports") or path[0] == "exports") and \
                 model.is_global_name(unwrap(_root_of(node.child_by_field_name("left"))), path[0]):

@@ -24,6 +24,7 @@ after the block creates no global. TypeScript-only syntax (types, interfaces, th
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from functools import lru_cache
 
@@ -88,7 +89,6 @@ _FUNCS = ("[(function_declaration) (function_expression) (arrow_function) (metho
 # (node kinds a pattern needs, pattern): patterns whose kinds a grammar lacks are left out
 _PATTERNS: list[tuple[tuple[str, ...], str]] = [
     ((), "(comment) @comment"),
-    ((), "[(identifier) (shorthand_property_identifier)] @id"),
     # scopes (a function's body block shares the function's scope)
     ((), _FUNCS + " @scope.function"),
     (("class_static_block",), "(class_static_block) @scope.static"),
@@ -233,8 +233,10 @@ class Binder:
         self.writes: list[Reference] = []  # every write that is not a declaration's own
         self.global_scope: Scope
         self.module_scope: Scope  # the scope top-level declarations go to
-        self._ids: list[ts.Node] = []
-        self._ids_by_name: dict[bytes, list[ts.Node]] | None = None
+        # where each word of the source starts, built only once name-by-name searching has cost more
+        # than one pass over the whole file
+        self._words: dict[bytes, list[int]] | None = None
+        self._searched = 0
         self._not_refs: set[int] = set()  # start bytes of identifiers that are names, not references
         self._norefs_starts: list[int] = []  # outermost ranges with no references, sorted
         self._norefs_ends: list[int] = []
@@ -302,26 +304,30 @@ class Binder:
 
         caps = ts.QueryCursor(binder_query(self.language)).captures(root)
         # captures come grouped by pattern, not in source order
-        self._ids = caps.pop("id", [])
         self.comments = sorted(caps.pop("comment", ()), key=_start)
         declarators = {n.start_byte: n for n in caps.pop("declarator", ())}
         indexed = caps.pop("index", [])
-        events: list[tuple] = []
+        # in byte order; at one byte scopes open first, then ranges, then names, outer before inner
+        top_end = len(self.source) + 1
+        events: list[tuple[int, str, ts.Node]] = []
         add = events.append
         for name, nodes in caps.items():
             order = _ORDER.get(name.partition(".")[0], 2)
             for n in nodes:
-                add((n.start_byte, order, -n.end_byte, name, n))
-        events.sort(key=lambda e: (e[0], e[1], e[2]))
+                add((((n.start_byte << 2 | order) << 40) + top_end - n.end_byte, name, n))
+        events.sort(key=_first)
 
         # the open scope candidates: [end byte, kind, node, scope or None until materialised]
-        stack: list[list] = [[len(self.source) + 1, top.kind, root, top]]
+        stack: list[list] = [[top_end, top.kind, root, top]]
         norefs_until = -1
         ambient_until, ambient_global, ambient_body_until = -1, False, -1
         not_refs = self._not_refs
         # (name written, also read, the assignment target it is part of, or the for-in/of statement)
         targets: list[tuple[ts.Node, bool, ts.Node]] = []
-        for start, order, negend, name, node in events:
+        for key, name, node in events:
+            start = key >> 42
+            order = (key >> 40) & 3
+            negend = (key & 0xFFFFFFFFFF) - top_end
             while stack[-1][0] <= start:
                 stack.pop()
             if order == 0:  # a scope opens
@@ -413,8 +419,6 @@ class Binder:
             if lst is None:
                 index[node.type] = lst = []
             lst.append((node, None))
-        for lst in index.values():
-            lst.sort(key=_outer_first)
         for node, rw, target in targets:
             start = node.start_byte
             if start in self._refs:
@@ -647,19 +651,14 @@ class Binder:
     def references_of(self, binding: Binding) -> None:
         """Resolve every identifier that could refer to `binding`: those of its name inside its scope."""
         node = binding.scope.node
-        lo, hi = node.start_byte, node.end_byte
-        ids = self._name_index().get(binding.name.encode("utf-8"), ())
-        for n in ids[bisect.bisect_left(ids, lo, key=_start):]:
-            if n.start_byte >= hi:
-                break
+        for n in self._identifiers(binding.name, node.start_byte, node.end_byte):
             self.reference_at(n)
 
     def references_named(self, names: tuple[str, ...]) -> list[Reference]:
         """The references made by identifiers with these names, anywhere in the file, in source order."""
-        index = self._name_index()
         out = []
         for name in names:
-            for n in index.get(name.encode("utf-8"), ()):
+            for n in self._identifiers(name, 0, len(self.source)):
                 ref = self.reference_at(n)
                 if ref is not None:
                     out.append(ref)
@@ -668,34 +667,62 @@ class Binder:
 
     def all_references(self) -> list[Reference]:
         """Every reference in the file (resolves them all: only for whole-file questions)."""
+        caps = ts.QueryCursor(_identifier_query(self.language)).captures(self.root)
         out = []
-        for n in sorted(self._ids, key=_start):
+        for n in sorted(caps.get("id", ()), key=_start):
             ref = self.reference_at(n)
             if ref is not None:
                 out.append(ref)
         return out
 
-    def _name_index(self) -> dict[bytes, list[ts.Node]]:
-        index = self._ids_by_name
-        if index is None:
-            index = self._ids_by_name = {}
-            for n in self._ids:
-                key = n.text
-                lst = index.get(key)
-                if lst is None:
-                    index[key] = [n]
-                else:
-                    lst.append(n)
-            for lst in index.values():
-                if len(lst) > 1:
-                    lst.sort(key=_start)
-        return index
+    def _identifiers(self, name: str, lo: int, hi: int) -> list[ts.Node]:
+        """The identifier nodes spelled `name` that start in [lo, hi), in source order.
+
+        The source text is searched for the name and each hit is checked against the tree (a hit in
+        a string, a comment or a longer word is no identifier of that name)."""
+        word = name.encode("utf-8")
+        if self._words is None and self._searched > 16 * len(self.source):
+            self._words = {}
+            for m in _WORD.finditer(self.source):
+                self._words.setdefault(m.group(), []).append(m.start())
+        if self._words is not None:
+            starts = self._words.get(word, [])
+            starts = starts[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
+        else:
+            self._searched += hi - lo
+            src = self.source
+            starts = [i for m in _word_pattern(word).finditer(src, lo, hi)
+                      if (i := m.start()) == 0 or src[i - 1] not in _WORD_BYTES]
+        out = []
+        end_of = len(word)
+        find = self.root.descendant_for_byte_range
+        for start in starts:
+            n = find(start, start + end_of)
+            if n is not None and n.start_byte == start and n.end_byte == start + end_of and n.type in _REF_TYPES:
+                out.append(n)
+        return out
+
+
+# a word of JavaScript source (identifier characters; any non-ASCII byte counts as one)
+_WORD = re.compile(rb"[A-Za-z_$\\\x80-\xff][\w$\\\x80-\xff]*")
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: bytes) -> re.Pattern[bytes]:
+    return re.compile(re.escape(word) + rb"(?![\w$\x80-\xff])")  # the byte before is checked by the caller
+
+
+_WORD_BYTES = frozenset(b"$\\_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") | frozenset(range(0x80, 0x100))
+
+
+@lru_cache(maxsize=None)
+def _identifier_query(language: ts.Language) -> ts.Query:
+    return ts.Query(language, "[(identifier) (shorthand_property_identifier)] @id")
+
+
+_first = operator.itemgetter(0)
 
 
 def _start(node: ts.Node) -> int:
     return node.start_byte
-
-
-def _outer_first(entry: tuple[ts.Node, object]) -> tuple[int, int]:
-    return entry[0].start_byte, -entry[0].end_byte
 

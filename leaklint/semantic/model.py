@@ -10,7 +10,7 @@ from typing import Iterator
 import tree_sitter as ts
 
 from leaklint.semantic.binder import FUNCTION_TYPES, Binder
-from leaklint.syntax import ParsedFile, language
+from leaklint.syntax import ParsedFile, language, unwrap
 from leaklint.semantic.scope import Binding, Reference, Scope, ScopeKind, SourceType
 
 DEFAULT_ENVIRONMENTS = ("builtin", "node", "commonjs", "browser", "shared-node-browser", "worker")
@@ -36,6 +36,10 @@ def environment_names() -> list[str]:
     return sorted(_globals_data())
 
 
+def _outer_first(entry: tuple[ts.Node, object]) -> tuple[int, int]:
+    return entry[0].start_byte, -entry[0].end_byte
+
+
 class SemanticModel:
     def __init__(self, parsed: ParsedFile, source_type: SourceType, globals_: frozenset[str] | None = None) -> None:
         root = parsed.root
@@ -48,6 +52,7 @@ class SemanticModel:
         self.scopes: list[Scope] = binder.scopes
         self._scope_by_node: dict[int, Scope] = binder.scope_by_node
         self._index = binder.index
+        self._index_sorted: set[str] = set()
         self.comments: list[ts.Node] = binder.comments
         self.known_globals = globals_ if globals_ is not None else known_globals()
 
@@ -56,7 +61,7 @@ class SemanticModel:
     def nodes(self, *types: str) -> Iterator[tuple[ts.Node, Scope]]:
         """Indexed nodes of the given types with the scope they occur in, in source order per type."""
         for t in types:
-            lst = self._index.get(t)
+            lst = self._indexed(t)
             if not lst:
                 continue
             for i, (node, scope) in enumerate(lst):
@@ -64,6 +69,53 @@ class SemanticModel:
                     scope = self.scope_at(node)
                     lst[i] = (node, scope)
                 yield node, scope
+
+    def _indexed(self, t: str) -> list[tuple[ts.Node, Scope | None]]:
+        """The index entries of one node type, put in source order (outer first) on first use."""
+        lst = self._index.get(t)
+        if lst is None:
+            return []
+        if t not in self._index_sorted:
+            self._index_sorted.add(t)
+            lst.sort(key=_outer_first)
+        return lst
+
+    def nodes_of(self, *types: str) -> Iterator[ts.Node]:
+        """Indexed nodes of the given types, in source order per type (`nodes` without the scopes)."""
+        for t in types:
+            for node, _ in self._indexed(t):
+                yield node
+
+    def calls_named(self, *names: str) -> list[ts.Node]:
+        """Calls whose callee's last name is one of `names` (`a.b.on(...)` and `on(...)` are both
+        calls of "on"), in source order."""
+        by_name = self._calls_by_name
+        names = tuple(dict.fromkeys(names))
+        found = [c for name in names for c in by_name.get(name, ())]
+        if len(names) > 1:
+            found.sort(key=lambda c: c.start_byte)
+        return found
+
+    @cached_property
+    def _calls_by_name(self) -> dict[str, list[ts.Node]]:
+        out: dict[str, list[ts.Node]] = {}
+        for call, _ in self._indexed("call_expression"):
+            fn = unwrap(call.child_by_field_name("function"))
+            if fn is None:
+                continue
+            if fn.type == "member_expression":
+                fn = fn.child_by_field_name("property")
+                if fn is None:
+                    continue
+            elif fn.type != "identifier":
+                continue
+            name = fn.text.decode("utf-8", "replace")
+            lst = out.get(name)
+            if lst is None:
+                out[name] = [call]
+            else:
+                lst.append(call)
+        return out
 
     def scope_of_function(self, fn: ts.Node) -> Scope | None:
         """The scope a function (or class, block...) node opens."""
