@@ -97,8 +97,11 @@ def _alarm_usable() -> bool:
 def _within_budget(seconds: float, work: Callable[[Callable[[], None]], T]) -> T:
     """Run `work(check_clock)`, raising OverBudget once it has run for `seconds`.
 
-    Where SIGALRM is usable a one-shot timer interrupts the work wherever it is; elsewhere (threads,
+    Where SIGALRM is usable a timer interrupts the work wherever it is; elsewhere (threads,
     Windows) the work calls `check_clock()` between its stages and the budget holds only there.
+    The timer repeats after the deadline: Python drops an exception raised by a signal handler
+    while a garbage-collector callback or a `__del__` runs, and one lost alarm must not let the
+    work run on unbounded.
     """
     deadline = time.monotonic() + seconds
 
@@ -115,10 +118,10 @@ def _within_budget(seconds: float, work: Callable[[Callable[[], None]], T]) -> T
     previous = signal.signal(signal.SIGALRM, on_alarm)
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
+            signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
             return work(check_clock)
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)  # the timer fires at most once, so no second alarm
+            signal.setitimer(signal.ITIMER_REAL, 0)
     finally:
         signal.signal(signal.SIGALRM, previous)
 
