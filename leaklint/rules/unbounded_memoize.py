@@ -65,6 +65,9 @@ def check(ctx: RuleContext) -> None:
 
 
 def _library_memoizers(ctx: RuleContext, index: Collections) -> None:
+    source = ctx.file.source
+    if b"memo" not in source and b"moize" not in source:
+        return  # every library this knows is named, or called as `memoize`, somewhere in the file
     model = ctx.model
     calls = list(_memoizer_calls(ctx))
     if not calls:
@@ -391,7 +394,7 @@ def _closure_caches(ctx: RuleContext, index: Collections) -> Iterator[ClosureCac
         init = unwrap(binding.init)
         if init is None or binding.node is None or init.type not in ("object", "new_expression", "call_expression"):
             continue
-        if index.value_kind(init) not in (OBJECT, MAP) or model.is_module_level(binding):
+        if model.is_module_level(binding) or index.value_kind(init) not in (OBJECT, MAP):
             continue
         factory = model.enclosing_function(binding.node)
         key = index.key_of(binding.node)
