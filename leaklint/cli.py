@@ -63,16 +63,19 @@ def cli() -> None:
               help="Report only findings not in this earlier JSON or SARIF report.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Write the findings to this baseline file and report none of them.")
+@click.option("--heap", "heap_snapshots", multiple=True, metavar="FILE",
+              help="A heap snapshot of the running code, oldest first (repeat, two or more): confirm findings "
+                   "with the collections that grew, and report growth no finding explains (needs numpy).")
 def check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
           report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir, debug,
-          baseline_path=None, write_baseline=None) -> None:
+          baseline_path=None, write_baseline=None, heap_snapshots=()) -> None:
     """Check files and folders for memory-leak-prone code."""
     if debug:
         os.environ["LEAKLINT_STRICT"] = "1"
     try:
         code = _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
                           report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir,
-                          baseline_path, write_baseline)
+                          baseline_path, write_baseline, heap_snapshots)
     except click.exceptions.Exit:
         raise
     except click.ClickException:
@@ -87,7 +90,7 @@ def check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filen
 
 def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
                report_unused, no_gitignore, category, jobs=None, no_cache=False, cache_dir=None,
-               baseline_path=None, write_baseline=None) -> int:
+               baseline_path=None, write_baseline=None, heap_snapshots=()) -> int:
     from leaklint import api
     from leaklint.docs import load_docs
     from leaklint.semantic.model import environment_names
@@ -101,6 +104,8 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
             raise click.UsageError(f"unknown rule id `{r}`; run `leaklint rules` for the list")
     if stdin_filename is None and not paths:
         raise click.UsageError("no paths given (use `.` for the current folder, or --stdin-filename with `-`)")
+    if len(heap_snapshots) == 1:
+        raise click.UsageError("--heap needs two or more snapshots of the same process, oldest first")
 
     start = Path(stdin_filename).parent if stdin_filename else Path.cwd()
     try:
@@ -154,6 +159,10 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
         report = api.check_paths(paths, settings, report_unused, jobs=jobs, cache_dir=cdir,
                                  progress=_progress_bar())
     report.category = category
+    if heap_snapshots:
+        checked = [Path(stdin_filename)] if stdin_filename is not None else _checked_files(paths, settings)
+        if (code := _add_heap(report, heap_snapshots, checked)) is not None:
+            return code
     if write_baseline:
         from leaklint.baseline import from_findings, write as write_baseline_file
 
@@ -195,6 +204,142 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
     if report.findings and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+HEAP_EPILOG = """\b
+Examples:
+  node --heapsnapshot-signal=SIGUSR2 server.js      then `kill -USR2 <pid>` under load, twice or more
+  leaklint heap diff Heap.1.heapsnapshot Heap.2.heapsnapshot
+  leaklint heap diff a.heapsnapshot b.heapsnapshot c.heapsnapshot --source src/
+  leaklint check src/ --heap a.heapsnapshot --heap b.heapsnapshot --format sarif -o out.sarif
+"""
+
+
+def _needs_numpy() -> None:
+    try:
+        import numpy  # noqa: F401
+    except ModuleNotFoundError:
+        click.echo("leaklint: heap snapshots need numpy: pip install 'leaklint[heap]'", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def _checked_files(paths, settings) -> list[Path]:
+    from leaklint.files import discover
+
+    return [f.path for f in discover(paths, settings.exclude_spec(), settings.base, settings.respect_gitignore, [])]
+
+
+def _diff(snapshots, min_growth: int = 100, min_ratio: float = 0.1):
+    """The comparison of the snapshots, or an exit code after saying why there is none."""
+    from leaklint.heap import SnapshotError, Thresholds, diff_snapshots, read_snapshot
+
+    def read(path):
+        try:
+            return read_snapshot(path)
+        except SnapshotError as e:
+            raise SnapshotError(f"{path}: {e}") from None
+
+    try:
+        return diff_snapshots(list(snapshots), Thresholds(min_growth, min_ratio), read)
+    except SnapshotError as e:
+        click.echo(f"leaklint: {e}", err=True)
+        return EXIT_ERROR
+
+
+def _add_heap(report, snapshots, checked: list[Path], min_growth: int = 100, min_ratio: float = 0.1) -> int | None:
+    """Compare the snapshots into `report`: confirmed findings, `heap-growth` findings, the heap
+    section. An exit code when the snapshots cannot be compared."""
+    _needs_numpy()
+    from leaklint.heap import link
+
+    diff = _diff(snapshots, min_growth, min_ratio)
+    if isinstance(diff, int):
+        return diff
+    findings, growth = link(diff, report.findings, Path.cwd(), checked)
+    report.findings = sorted(findings + growth, key=lambda f: f.sort_key)
+    report.heap = diff
+    return None
+
+
+@cli.group("heap")
+def heap_group() -> None:
+    """Compare V8 heap snapshots and link what grew to the source (needs numpy)."""
+
+
+@heap_group.command("diff", epilog=HEAP_EPILOG)
+@click.argument("snapshots", nargs=-1, type=str)
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "sarif")), default="text", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--source", "sources", multiple=True, metavar="PATH",
+              help="Check these files or folders too, and link the growth to their findings (repeatable).")
+@click.option("--min-growth", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Elements, entries or properties a collection must gain, first snapshot to last.")
+@click.option("--min-ratio", type=click.FloatRange(min=0), default=0.1, show_default=True,
+              help="Growth as a fraction of the collection's size in the first snapshot.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--debug", is_flag=True, help="Raise internal errors with a traceback.")
+def heap_diff(snapshots, fmt, output, sources, min_growth, min_ratio, exit_zero, debug) -> None:
+    """Compare heap snapshots of one process (oldest first): constructors and growing collections.
+
+    Reads the `.heapsnapshot` files that Node (`v8.writeHeapSnapshot()`,
+    `--heapsnapshot-signal`) and Chrome DevTools write. Exit codes: 0 nothing grew, 1 growth or
+    findings, 2 an unreadable snapshot or another error.
+    """
+    if len(snapshots) < 2:
+        raise click.UsageError("give two or more heap snapshots of the same process, oldest first")
+    _needs_numpy()
+    if debug:
+        os.environ["LEAKLINT_STRICT"] = "1"
+    try:
+        code = _run_heap_diff(snapshots, fmt, output, sources, min_growth, min_ratio, exit_zero)
+    except Exception as e:  # never a traceback for users; --debug shows it
+        if debug:
+            raise
+        click.echo(f"leaklint: internal error: {type(e).__name__}: {e} (rerun with --debug for details)", err=True)
+        code = EXIT_ERROR
+    sys.exit(code)
+
+
+def _run_heap_diff(snapshots, fmt, output, sources, min_growth, min_ratio, exit_zero) -> int:
+    from leaklint import api
+    from leaklint.docs import load_docs
+    from leaklint.reporters import REPORTERS
+    from leaklint.semantic.model import environment_names
+    from leaklint.settings import ConfigError, Settings, find_config, load_settings
+
+    settings = Settings()
+    checked: list[Path] = []
+    if sources:
+        try:
+            cfg = find_config(Path.cwd())
+            if cfg is not None:
+                settings = load_settings(cfg, set(load_docs()), set(environment_names()))
+        except ConfigError as e:
+            click.echo(f"leaklint: config error: {e}", err=True)
+            return EXIT_ERROR
+        report = api.check_paths(sources, settings)
+        checked = _checked_files(sources, settings)
+    else:
+        report = api.collect([], settings, 0)
+    if (code := _add_heap(report, snapshots, checked, min_growth, min_ratio)) is not None:
+        return code
+    out_stream = None
+    try:
+        if output:
+            out_stream = open(output, "w", encoding="utf-8", newline="\n")
+        REPORTERS[fmt](report, out_stream or sys.stdout)
+    except OSError as e:
+        click.echo(f"leaklint: cannot write {output}: {e.strerror or e}", err=True)
+        return EXIT_ERROR
+    finally:
+        if out_stream is not None:
+            out_stream.close()
+    if report.errors:
+        for n in report.errors:
+            click.echo(f"leaklint: {n.path + ': ' if n.path else ''}{n.message}", err=True)
+        return EXIT_ERROR
+    return EXIT_FINDINGS if report.findings and not exit_zero else EXIT_CLEAN
 
 
 def _progress_bar():

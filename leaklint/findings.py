@@ -50,6 +50,8 @@ class Finding:
     fingerprint: str = ""
     # set by the suppression stage when a directive matched (reported only on request)
     suppressed: bool = False
+    # set when heap snapshots show the collection growing (`leaklint heap diff`, `check --heap`)
+    evidence: str = ""
 
     @property
     def sort_key(self) -> tuple:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from leaklint.docs import RuleMeta
 from leaklint.findings import Finding, Notification, NotificationKind
+
+if TYPE_CHECKING:
+    from leaklint.heap.diff import HeapDiff
 
 # notifications that mean leaklint could not do its job for some input (exit code 2)
 FATAL_KINDS = (NotificationKind.UNREADABLE, NotificationKind.INTERNAL_ERROR)
@@ -28,6 +31,8 @@ class Report:
     suppressed: list[Finding] = field(default_factory=list)
     # SARIF automationDetails.id: the run category for GitHub code scanning (e.g. "leaklint/")
     category: str | None = None
+    # the comparison of heap snapshots (`leaklint heap diff`, `check --heap`), reported before the findings
+    heap: "HeapDiff | None" = None
 
     @property
     def errors(self) -> list[Notification]:

@@ -21,7 +21,7 @@ def _ends(span: Span) -> dict[str, Any]:
 
 
 def _finding(f: Finding) -> dict[str, Any]:
-    return {
+    out = {
         "rule": f.rule_id,
         "message_id": f.message_id,
         "message": f.message,
@@ -33,6 +33,9 @@ def _finding(f: Finding) -> dict[str, Any]:
         "fingerprint": f.fingerprint,
         "related": [{"message": r.message, "path": f.path, **_ends(r.span)} for r in f.related],
     }
+    if f.evidence:
+        out["evidence"] = f.evidence
+    return out
 
 
 def _notification(n: Notification) -> dict[str, Any]:
@@ -40,8 +43,28 @@ def _notification(n: Notification) -> dict[str, Any]:
     return {"kind": n.kind.value, "path": n.path, "message": n.message, "level": n.level.value, **ends}
 
 
-def to_dict(report: Report) -> dict[str, Any]:
+def _heap(report: Report) -> dict[str, Any]:
+    diff = report.heap
+    assert diff is not None
     return {
+        "snapshots": [{"path": s.path, "bytes": s.file_bytes, "nodes": s.nodes, "edges": s.edges,
+                       "self_size": s.self_size} for s in diff.snapshots],
+        "thresholds": {"min_growth": diff.thresholds.min_growth, "min_ratio": diff.thresholds.min_ratio},
+        "constructors": [{"name": c.name, "count": [c.count_before, c.count_after], "count_delta": c.count_delta,
+                          "self_size": [c.size_before, c.size_after], "self_size_delta": c.size_delta,
+                          "new": c.new, "deleted": c.deleted} for c in diff.constructors],
+        "growing": [{"kind": g.kind, "holder": g.holder, "label": g.label, "names": list(g.names),
+                     "sizes": list(g.sizes), "unit": g.unit, "count": g.count, "node_id": g.node_id,
+                     "retainer_path": list(g.path),
+                     "origins": [{"script": o.script, "line": o.line, "column": o.column, "function": o.function}
+                                 for o in g.origins],
+                     "confirms": diff.links.get(i, [])} for i, g in enumerate(diff.growing)],
+        "internal_left_out": diff.internal,
+    }
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    out = {
         "version": SCHEMA_VERSION,
         "tool": {"name": "leaklint", "version": report.version},
         "findings": [_finding(f) for f in report.findings],
@@ -52,6 +75,9 @@ def to_dict(report: Report) -> dict[str, Any]:
             "by_rule": dict(Counter(f.rule_id for f in report.findings)),
         },
     }
+    if report.heap is not None:
+        out["heap"] = _heap(report)
+    return out
 
 
 def write(report: Report, out: TextIO) -> None:

@@ -32,6 +32,7 @@ SRCROOT = "%SRCROOT%"
 # GitHub code scanning rejects a run with more results, or a file bigger once gzip-compressed.
 MAX_RESULTS = 25_000
 MAX_GZIP_BYTES = 10_000_000
+HEAP_GROWTH = "heap-growth"  # findings made from heap snapshots, not by a rule over source code
 # GitHub's limit for rule short and full descriptions.
 MAX_DESCRIPTION = 1024
 
@@ -128,15 +129,22 @@ def _location(path: str, span: Span | None, **extra: Any) -> om.Location:
 def _result(f: Finding, rule_index: dict[str, int], *, suppressed: bool) -> om.Result:
     related = [_location(f.path, r.span, id=i, message=om.Message(text=r.message))
                for i, r in enumerate(f.related, start=1)]
+    properties: dict[str, Any] = {"confidence": f.confidence.value}
+    level = f.severity.value
+    if f.evidence and f.rule_id != HEAP_GROWTH:  # heap snapshots show the leak happening
+        properties["confirmedByHeap"] = f.evidence
+        level = "error"
+    elif f.evidence:
+        properties["heapEvidence"] = f.evidence
     return om.Result(
         rule_id=f.rule_id,
         rule_index=rule_index.get(f.rule_id),
-        level=f.severity.value,
+        level=level,
         message=om.Message(text=f.message),
         locations=[_location(f.path, f.span)],
         related_locations=related or None,
         partial_fingerprints={FINGERPRINT_KEY: f.fingerprint} if f.fingerprint else None,
-        properties={"confidence": f.confidence.value},
+        properties=properties,
         suppressions=[om.Suppression(kind="inSource")] if suppressed else None,
     )
 

@@ -18,6 +18,8 @@ from leaklint.report import Report
 from leaklint.reporters.concise import one_line
 
 TAB_WIDTH = 4
+HEAP_TOP = 15  # constructors shown in the heap section
+HEAP_GROWTH = "heap-growth"
 _GUTTER = "bold blue"
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.NOTE: "bold cyan"}
 
@@ -73,6 +75,63 @@ def _finding(report: Report, f: Finding) -> list[Text]:
         lines.append(Text.assemble(("  = hint: ", "bold"), f.hint))
     for r in f.related:
         lines.append(Text.assemble(("  = note: ", "bold"), f"{f.path}:{r.span.line}:{r.span.column}: {r.message}"))
+    if f.evidence and f.rule_id != HEAP_GROWTH:
+        lines.append(Text.assemble(("  = confirmed by heap snapshots: ", "bold green"), f.evidence))
+    return lines
+
+
+def _bytes(n: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if abs(n) < 1000 or unit == "GB":
+            return f"{n:,} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1000  # type: ignore[assignment]
+    return str(n)
+
+
+def _signed(n: int) -> str:
+    return f"{n:+,}"
+
+
+def heap_section(report: Report) -> list[Text]:
+    """The snapshots compared, the constructors that changed most, and the growing collections."""
+    diff = report.heap
+    if diff is None:
+        return []
+    first, last = diff.snapshots[0], diff.snapshots[-1]
+    lines = [Text.assemble(("Heap snapshots: ", "bold"), " → ".join(
+        f"{s.path} ({_bytes(s.file_bytes)})" for s in diff.snapshots))]
+    lines.append(Text(f"  self size {_bytes(first.self_size)} → {_bytes(last.self_size)} "
+                      f"({'+' if last.self_size >= first.self_size else '-'}{_bytes(abs(last.self_size - first.self_size))}), "
+                      f"nodes {first.nodes:,} → {last.nodes:,}"))
+    lines.append(Text())
+    changed = [c for c in diff.constructors if c.count_delta or c.size_delta]
+    shown = changed[:HEAP_TOP]
+    if shown:
+        lines.append(Text(f"Constructors, first snapshot to last ({len(shown)} of {len(changed)} "
+                          "that changed, largest self-size change first):", style="bold"))
+        width = min(max(len(c.name) for c in shown), 40)
+        lines.append(Text(f"  {'constructor':<{width}}  {'count':>10}  {'Δ count':>9}  {'new':>8}  {'deleted':>8}  "
+                          f"{'self size':>10}  {'Δ self size':>11}"))
+        for c in shown:
+            name = c.name if len(c.name) <= width else c.name[: width - 1] + "…"
+            lines.append(Text(f"  {name:<{width}}  {c.count_after:>10,}  {_signed(c.count_delta):>9}  {c.new:>8,}  "
+                              f"{c.deleted:>8,}  {c.size_after:>10,}  {_signed(c.size_delta):>11}"))
+        lines.append(Text())
+    if diff.growing:
+        lines.append(Text(f"Growing collections ({len(diff.growing)}):", style="bold"))
+        for i, g in enumerate(diff.growing):
+            sizes = " → ".join(f"{n:,}" for n in g.sizes)
+            lines.append(Text.assemble("  ", (g.label, "bold"), f"  {sizes} {g.unit}"))
+            lines.append(Text(f"    retained by: {' → '.join(g.path)}"))
+            for link in diff.links.get(i, []):
+                lines.append(Text(f"    confirms: {link}"))
+    else:
+        lines.append(Text(f"No collection grew in every snapshot by {diff.thresholds.min_growth:,} or more "
+                          f"(and by {diff.thresholds.min_ratio:.0%} of its size).", style="bold"))
+    if diff.internal:
+        lines.append(Text(f"  ({diff.internal} growing collection{'' if diff.internal == 1 else 's'} of Node's "
+                          "own modules left out)"))
+    lines.append(Text())
     return lines
 
 
@@ -87,6 +146,9 @@ def _plural(count: int, noun: str) -> str:
 
 def summary(report: Report) -> str:
     files = _plural(report.files_checked, "file")
+    if report.heap is not None:
+        snapshots = _plural(len(report.heap.snapshots), "heap snapshot")
+        files = f"{files} and {snapshots}" if report.files_checked else snapshots
     if report.findings:
         by_rule = Counter(f.rule_id for f in report.findings)
         counts = ", ".join(f"{rule}: {n}" for rule, n in sorted(by_rule.items()))
@@ -99,7 +161,7 @@ def summary(report: Report) -> str:
 
 
 def render(report: Report) -> list[Text]:
-    lines: list[Text] = []
+    lines: list[Text] = heap_section(report)
     for f in report.findings:
         lines += _finding(report, f)
         lines.append(Text())
