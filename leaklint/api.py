@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -148,6 +147,8 @@ def check_paths(
     else:
         # biggest files first, so that one large file does not finish last on its own
         order = sorted(range(len(tasks)), key=lambda i: -_size(files[i].path))
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
             for n, r in enumerate(pool.map(_work, [tasks[i] for i in order], chunksize=1)):
                 results.append(r)

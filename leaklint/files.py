@@ -9,12 +9,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import pathspec
 
 from leaklint.semantic.scope import SourceType
 from leaklint.syntax import EXTENSIONS, Dialect
+
+if TYPE_CHECKING:
+    import pathspec
 
 ALWAYS_SKIPPED_DIRS = frozenset({"node_modules", ".git", ".hg", ".svn", ".leaklint_cache"})
 
@@ -81,6 +83,8 @@ class _Ignorer:
             try:
                 if gi.is_file():
                     lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
+                    import pathspec  # imported on first use: a slow import stdin checks do without
+
                     spec = pathspec.GitIgnoreSpec.from_lines(lines)
             except OSError:
                 spec = None

@@ -12,9 +12,10 @@ import sys
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -80,6 +81,8 @@ class Settings:
         return tuple(r for r in enabled if r not in drop)
 
     def exclude_spec(self) -> pathspec.PathSpec | None:
+        import pathspec
+
         return pathspec.GitIgnoreSpec.from_lines(self.exclude) if self.exclude else None
 
     def with_overrides(self, **kw: Any) -> "Settings":
@@ -96,6 +99,8 @@ def _compile_per_file_ignores(
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...],
 ) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
     """Compiled once per configuration, not once per checked file."""
+    import pathspec
+
     return [(pathspec.GitIgnoreSpec.from_lines([g]), ids) for g, ids in per_file_ignores]
 
 
@@ -186,6 +191,8 @@ def load_settings(path: Path, known_rules: set[str], environments: set[str] | No
 
 def _bad_glob(glob: str) -> str | None:
     """Why a gitignore-style pattern cannot be used, or None when it can."""
+    import pathspec
+
     try:
         pathspec.GitIgnoreSpec.from_lines([glob])
     except Exception as e:  # pathspec raises its own errors and re.error

@@ -199,14 +199,7 @@ def binder_query(language: ts.Language) -> ts.Query:
     def has(kind: str) -> bool:
         return bool(language.id_for_node_kind(kind, True))
 
-    def possible(pattern: str) -> bool:
-        try:  # e.g. `using` declarations exist in one grammar's `lexical_declaration` and not another's
-            ts.Query(language, pattern)
-        except ts.QueryError:
-            return False
-        return True
-
-    parts = [p for kinds, p in _PATTERNS if all(has(k) for k in kinds) and possible(p)]
+    parts = [p for kinds, p in _PATTERNS if all(has(k) for k in kinds)]
     named = {language.node_kind_for_id(i) for i in range(language.node_kind_count)
              if language.node_kind_is_named(i) and language.node_kind_is_visible(i)}
     ranges = [k for k in TYPE_ONLY if k in named]
