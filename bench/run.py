@@ -1,12 +1,21 @@
 """leaklint benchmark: whole-process wall time against parse-only and ESLint, interleaved.
 
 usage: python bench/run.py [--list small|full|FILE] [--runs 3] [--eslint] [--modes a,b,...]
+                          [--largest] [--latency]
 
 Needs the pinned real-world corpus (../shared/corpus/real-world.sh) and, for --eslint, the pinned
 tools (../shared/bench/setup-tools.sh; this script runs it when they are missing). Every figure is a
 whole process, median of --runs; each mode runs alternately with parse-only (A B A B ...) and the
 ratio column is the median of the pair-by-pair ratios, which stays meaningful on a noisy machine.
 Peak RSS is the largest resident size of the process or any of its workers (wait4 rusage).
+
+--largest adds the scaling row: leaklint on the largest file of the list against parsing that file.
+--latency adds the editor rows: a 2,000-line file through `--stdin-filename` against a process that
+parses it (start-up included), and the same check inside a running process (the language server's
+case) against its parse.
+
+leaklint runs with Python's bytecode cache on (PYTHONDONTWRITEBYTECODE unset), as an installed
+package does; a run without it compiles leaklint's modules at every start.
 """
 
 from __future__ import annotations
@@ -29,11 +38,14 @@ TOOLS = Path(os.environ.get("LEAKLINT_TOOLS", "/tmp/perf/tools"))
 PY = sys.executable
 
 
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(cmd: list[str], cwd: Path | None = None, stdin: bytes | None = None) -> tuple[float, float]:
     """(wall seconds, peak RSS MB) of one whole process and its children."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     if stdin is not None:
         proc.stdin.write(stdin)
         proc.stdin.close()
@@ -66,6 +78,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--eslint", action="store_true", help="include ESLint (slow on the full list)")
     ap.add_argument("--modes", default="", help="comma-separated subset of modes")
+    ap.add_argument("--largest", action="store_true", help="add the largest file of the list, on its own")
+    ap.add_argument("--latency", action="store_true", help="add the editor case: one 2,000-line file on stdin")
     args = ap.parse_args()
 
     lst = files_of(args.list)
@@ -91,17 +105,28 @@ def main() -> None:
     rows = []
     base_walls: list[float] = []
     for name, cmd in modes.items():
-        walls, ratios, rss = [], [], []
-        for _ in range(args.runs):
-            b, _r = run(parse_only)
-            w, r = run(cmd)
-            base_walls.append(b)
-            walls.append(w)
-            ratios.append(w / b)
-            rss.append(r)
-            print(f"  {name}: {w:.2f}s (parse-only {b:.2f}s)", file=sys.stderr)
-        rows.append((name, statistics.median(walls), min(walls), max(walls), statistics.median(ratios), max(rss)))
+        rows.append(paired(name, cmd, parse_only, args.runs, base_walls))
     shutil.rmtree(cache, ignore_errors=True)
+
+    extra = []  # rows measured against their own parse-only baseline
+    tmp = Path(tempfile.mkdtemp(prefix="leaklint-bench-"))
+    if args.largest:
+        largest = max(paths, key=os.path.getsize)
+        one = tmp / "largest.txt"
+        one.write_text(largest + "\n")
+        base = [PY, str(SHARED / "bench" / "parse_only.py"), "--mode", "parse", str(one)]
+        label = f"largest file ({Path(largest).name}, {os.path.getsize(largest) / 1e6:.1f} MB), --jobs 1"
+        extra.append(paired(label, leaklint_cmd([largest], "--jobs", "1", "--no-cache"), base, args.runs, []))
+    if args.latency:
+        path, source = editor_file(paths)
+        one = tmp / "editor.txt"
+        one.write_text(path + "\n")
+        base = [PY, str(SHARED / "bench" / "parse_only.py"), "--mode", "parse", str(one)]
+        cmd = [PY, "-m", "leaklint", "check", "--isolated", "--no-cache", "--format", "concise",
+               "--stdin-filename", Path(path).name, "-"]
+        extra.append(paired(f"editor: {source.count(chr(10)):,}-line file on stdin (whole process)", cmd, base,
+                            max(args.runs, 5), [], stdin=source.encode()))
+    shutil.rmtree(tmp, ignore_errors=True)
 
     eslint = next((r for r in rows if r[0].startswith("eslint")), None)
     print(f"\nlist: {lst} — {len(paths)} files, {mb:.1f} MB; {args.runs} runs; python {sys.version.split()[0]}; "
@@ -113,6 +138,68 @@ def main() -> None:
     for name, med, lo, hi, ratio, rss in rows:
         vs = f"{med / eslint[1]:.3f}" if eslint else ""
         print(f"| {name} | {len(paths)} | {mb:.1f} | {med:.2f} ({lo:.2f}–{hi:.2f}) | {ratio:.2f} | {vs} | {rss:.0f} |")
+    for name, med, lo, hi, ratio, rss in extra:
+        print(f"| {name} | 1 | | {med:.2f} ({lo:.2f}–{hi:.2f}) | {ratio:.2f} | | {rss:.0f} |")
+    by_name = {r[0]: r for r in rows}
+    one, many = by_name.get("leaklint --jobs 1"), by_name.get("leaklint (default jobs)")
+    if one and many:
+        print(f"\nparallel speedup, default jobs over --jobs 1: {one[1] / many[1]:.2f}×")
+    warm = by_name.get("leaklint, warm cache")
+    if warm and many:
+        print(f"warm cache: {warm[1] / many[1]:.1%} of the cold run (default jobs)")
+    if eslint and many:
+        print(f"ESLint / leaklint (default jobs): {eslint[1] / many[1]:.1f}×")
+    if args.latency:
+        in_process(editor_file(paths)[0])
+
+
+def paired(name: str, cmd: list[str], base: list[str], runs: int, base_walls: list[float],
+           stdin: bytes | None = None) -> tuple:
+    """(name, median wall, min, max, median paired ratio to `base`, peak RSS) of `cmd`, alternating with `base`."""
+    walls, ratios, rss = [], [], []
+    for _ in range(runs):
+        b, _r = run(base)
+        w, r = run(cmd, stdin=stdin)
+        base_walls.append(b)
+        walls.append(w)
+        ratios.append(w / b)
+        rss.append(r)
+        print(f"  {name}: {w:.2f}s (parse-only {b:.2f}s)", file=sys.stderr)
+    return name, statistics.median(walls), min(walls), max(walls), statistics.median(ratios), max(rss)
+
+
+def editor_file(paths: list[str]) -> tuple[str, str]:
+    """A file of the list with about 2,000 lines (the closest), and its text."""
+    best, best_gap, text = "", None, ""
+    for p in paths:
+        try:
+            t = Path(p).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        gap = abs(t.count("\n") - 2000)
+        if best_gap is None or gap < best_gap:
+            best, best_gap, text = p, gap, t
+    return best, text
+
+
+def in_process(path: str) -> None:
+    """The language server's case: checking the file again in a warm process, against parsing it."""
+    code = f"""
+import statistics, time
+from pathlib import Path
+from leaklint.api import check_text
+from leaklint.syntax import Dialect, parse
+src = Path({path!r}).read_bytes()
+check_text(src, "warm.js")
+checks, parses = [], []
+for _ in range(15):
+    t = time.perf_counter(); parse(src, Dialect.JS); parses.append(time.perf_counter() - t)
+    t = time.perf_counter(); check_text(src, "x.js"); checks.append(time.perf_counter() - t)
+c, p = statistics.median(checks), statistics.median(parses)
+print(f"in a running process (language server): check {{c * 1000:.1f}} ms, parse {{p * 1000:.1f}} ms, "
+      f"{{c / p:.1f}}× the parse")
+"""
+    subprocess.run([PY, "-c", code], check=True, env=ENV)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,43 @@ def check_text(
 
 def check_file(sf: SourceFile, settings: Settings, report_unused: bool = False, cache: Cache | None = None) -> FileResult:
     enabled = settings.rules_for(sf.display, _enabled(settings))
+    raw = _read(sf, settings)
+    if isinstance(raw, FileResult):
+        return raw
+    if not enabled:
+        return FileResult(sf.display)
+    key = None
+    if cache is not None:
+        key = _cache_key(cache, sf, raw, enabled, report_unused)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    result = check_source(raw, sf.display, settings, enabled, report_unused, real_path=str(sf.path))
+    if cache is not None and key is not None and cacheable(result):
+        cache.put(key, result)
+        if cache.disabled_reason:
+            result.notifications.append(Notification(NotificationKind.CONFIG, sf.display, cache.disabled_reason,
+                                                     Severity.NOTE))
+    return result
+
+
+def _cache_key(cache: Cache, sf: SourceFile, raw: bytes, enabled: tuple[str, ...], report_unused: bool) -> str:
+    return cache.key(sf.display, raw, repr((enabled, report_unused, source_type_context(sf.path))))
+
+
+def _cached(sf: SourceFile, settings: Settings, report_unused: bool, cache: Cache) -> FileResult | None:
+    """The result of `sf` when it needs no analysis: in the cache, unreadable, or with no rule enabled."""
+    enabled = settings.rules_for(sf.display, _enabled(settings))
+    raw = _read(sf, settings)
+    if isinstance(raw, FileResult):
+        return raw
+    if not enabled:
+        return FileResult(sf.display)
+    return cache.get(_cache_key(cache, sf, raw, enabled, report_unused))
+
+
+def _read(sf: SourceFile, settings: Settings) -> bytes | FileResult:
+    """The file's bytes, or the result that says why it is not checked."""
     try:
         if sf.path.is_dir():
             return FileResult(sf.display, notifications=[Notification(
@@ -58,21 +95,7 @@ def check_file(sf: SourceFile, settings: Settings, report_unused: bool = False, 
                 NotificationKind.SKIPPED, sf.display, f"{why}; not checked")])
         return FileResult(sf.display, notifications=[Notification(
             NotificationKind.UNREADABLE, sf.display, f"cannot read: {e.strerror or e}", Severity.ERROR)])
-    if not enabled:
-        return FileResult(sf.display)
-    key = None
-    if cache is not None:
-        key = cache.key(sf.display, raw, repr((enabled, report_unused, source_type_context(sf.path))))
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
-    result = check_source(raw, sf.display, settings, enabled, report_unused, real_path=str(sf.path))
-    if cache is not None and key is not None and cacheable(result):
-        cache.put(key, result)
-        if cache.disabled_reason:
-            result.notifications.append(Notification(NotificationKind.CONFIG, sf.display, cache.disabled_reason,
-                                                     Severity.NOTE))
-    return result
+    return raw
 
 
 def collect(results: Iterable[FileResult], settings: Settings, files_checked: int,
@@ -137,23 +160,36 @@ def check_paths(
     files = discover(paths, settings.exclude_spec(), settings.base, settings.respect_gitignore, errors)
     notes = [Notification(NotificationKind.UNREADABLE, p, msg, Severity.ERROR) for p, msg in errors]
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    tasks = [(f, settings, report_unused, cache_dir) for f in files]
     results: list[FileResult] = []
-    if jobs == 1 or len(files) < 2:
-        for i, t in enumerate(tasks):
+    todo = files
+    if cache_dir is not None:
+        # hits are read here: an unchanged tree starts no worker and analyses nothing
+        cache = Cache(cache_dir, settings.cache_key())
+        todo = []
+        for f in files:
+            hit = _cached(f, settings, report_unused, cache)
+            if hit is None:
+                todo.append(f)
+            else:
+                results.append(hit)
+        if progress and results:
+            progress(len(results), len(files))
+    tasks = [(f, settings, report_unused, cache_dir) for f in todo]
+    if jobs == 1 or len(todo) < 2:
+        for t in tasks:
             results.append(_work(t))
             if progress:
-                progress(i + 1, len(tasks))
+                progress(len(results), len(files))
     else:
         # biggest files first, so that one large file does not finish last on its own
-        order = sorted(range(len(tasks)), key=lambda i: -_size(files[i].path))
+        tasks.sort(key=lambda t: -_size(t[0].path))
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-            for n, r in enumerate(pool.map(_work, [tasks[i] for i in order], chunksize=1)):
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            for r in pool.map(_work, tasks, chunksize=1):
                 results.append(r)
                 if progress:
-                    progress(n + 1, len(tasks))
+                    progress(len(results), len(files))
     return collect(results, settings, len(files), notes)
 
 
