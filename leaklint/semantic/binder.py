@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import operator
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import tree_sitter as ts
 
@@ -88,7 +88,6 @@ _FUNCS = ("[(function_declaration) (function_expression) (arrow_function) (metho
           " (generator_function_declaration) (generator_function)]")
 # (node kinds a pattern needs, pattern): patterns whose kinds a grammar lacks are left out
 _PATTERNS: list[tuple[tuple[str, ...], str]] = [
-    ((), "(comment) @comment"),
     # scopes (a function's body block shares the function's scope)
     ((), _FUNCS + " @scope.function"),
     (("class_static_block",), "(class_static_block) @scope.static"),
@@ -131,10 +130,16 @@ _PATTERNS: list[tuple[tuple[str, ...], str]] = [
     (("ambient_declaration",), "(ambient_declaration) @ambient"),
     (("ambient_declaration",), "(ambient_declaration [(internal_module body: (_) @ambient.body)"
                                " (module body: (_) @ambient.body)])"),
-    # writes
-    ((), "(assignment_expression left: (_) @write)"),
-    ((), "(augmented_assignment_expression left: (_) @rw)"),
-    ((), "(update_expression argument: (_) @rw)"),
+    # writes to names (`a.b = 1` writes no variable: not captured)
+    ((), "(assignment_expression left: [(identifier) (object_pattern) (array_pattern) (parenthesized_expression)]"
+         " @write) @write.expr"),
+    ((), "[(augmented_assignment_expression left: [(identifier) (parenthesized_expression)] @rw)"
+         " (update_expression argument: [(identifier) (parenthesized_expression)] @rw)] @rw.expr"),
+    (("non_null_expression",), "(assignment_expression left: [(non_null_expression) (as_expression)"
+                               " (satisfies_expression)] @write) @write.expr"),
+    (("non_null_expression",), "[(augmented_assignment_expression left: [(non_null_expression) (as_expression)"
+                               " (satisfies_expression)] @rw) (update_expression argument: [(non_null_expression)"
+                               " (as_expression) (satisfies_expression)] @rw)] @rw.expr"),
     # names that are not references
     ((), "(export_specifier alias: (_) @notref)"),
     ((), "(export_statement (export_clause (export_specifier name: (_) @notref)) source: (_))"),
@@ -206,7 +211,7 @@ def binder_query(language: ts.Language) -> ts.Query:
     ranges += sorted(k for k in named if (k.endswith("_type") or k.endswith("_annotation")) and k not in ranges)
     if ranges:
         parts.append("[" + " ".join(f"({k})" for k in ranges) + "] @norefs")
-    parts.append("[" + " ".join(f"({k})" for k in sorted(INDEXED) if k in named) + "] @index")
+    parts.append("[" + " ".join(f"({k}) @index.{k}" for k in sorted(INDEXED) if k in named) + "]")
     return ts.Query(language, "\n".join(parts))
 
 
@@ -222,7 +227,6 @@ class Binder:
         self.scope_by_node: dict[int, Scope] = {}
         # indexed nodes by type, with the scope they occur in (None until asked: see `SemanticModel.nodes`)
         self.index: dict[str, list[tuple[ts.Node, Scope | None]]] = {}
-        self.comments: list[ts.Node] = []
         self.writes: list[Reference] = []  # every write that is not a declaration's own
         self.global_scope: Scope
         self.module_scope: Scope  # the scope top-level declarations go to
@@ -296,10 +300,21 @@ class Binder:
         self.module_scope = top
 
         caps = ts.QueryCursor(binder_query(self.language)).captures(root)
-        # captures come grouped by pattern, not in source order
-        self.comments = sorted(caps.pop("comment", ()), key=_start)
         declarators = {n.start_byte: n for n in caps.pop("declarator", ())}
-        indexed = caps.pop("index", [])
+        index = self.index
+        for name in [n for n in caps if n.startswith("index.")]:
+            # captures come grouped by pattern, not in source order: `SemanticModel` sorts on first use
+            index[name[6:]] = [(n, None) for n in caps.pop(name)]
+        # an assignment starts where its target does; `x++` too, and `++x` ends where `x` does
+        assigned = {n.start_byte: n for n in caps.pop("write.expr", ())}
+        updated_from: dict[int, ts.Node] = {}
+        updated_to: dict[int, ts.Node] = {}
+        for n in caps.pop("rw.expr", ()):
+            if n.type == "update_expression":
+                updated_from[n.start_byte] = n
+                updated_to[n.end_byte] = n
+            else:
+                assigned[n.start_byte] = n
         # in byte order; at one byte scopes open first, then ranges, then names, outer before inner
         top_end = len(self.source) + 1
         events: list[tuple[int, str, ts.Node]] = []
@@ -390,28 +405,12 @@ class Binder:
         glob_or_top = [s for s in self.scopes if not (s is glob and top is not glob)]
         self._scopes_sorted = sorted(glob_or_top, key=lambda s: (s.node.start_byte, -s.node.end_byte))
         self._scope_starts = [s.node.start_byte for s in self._scopes_sorted]
-        index = self.index
-        # an assignment starts where its target does; `x++` too, and `++x` ends where `x` does
-        assigned: dict[int, ts.Node] = {}
-        updated_from: dict[int, ts.Node] = {}
-        updated_to: dict[int, ts.Node] = {}
-        for node in indexed:
-            t = node.type
-            if t == "assignment_expression" or t == "augmented_assignment_expression":
-                assigned[node.start_byte] = node
-            elif t == "update_expression":
-                updated_from[node.start_byte] = node
-                updated_to[node.end_byte] = node
-        for node in indexed:
-            if node.type in FUNCTION_TYPES or node.type in CLASS_TYPES:
-                if node.id not in self.scope_by_node:
-                    continue  # inside a type or a `declare`: not runtime code
-            elif self._in_norefs(node.start_byte):
-                continue
-            lst = index.get(node.type)
-            if lst is None:
-                index[node.type] = lst = []
-            lst.append((node, None))
+        if self._norefs_starts:  # types or `declare`: nothing in them is runtime code
+            for t, entries in index.items():
+                if t in FUNCTION_TYPES or t in CLASS_TYPES:
+                    index[t] = [e for e in entries if e[0].id in self.scope_by_node]
+                else:
+                    index[t] = [e for e in entries if not self._in_norefs(e[0].start_byte)]
         for node, rw, target in targets:
             start = node.start_byte
             if start in self._refs:
@@ -620,6 +619,12 @@ class Binder:
             return scope.node.type != "arrow_function" and scope.node.type != "class_static_block"
         return scope.kind is ScopeKind.MODULE and self.source_type is SourceType.COMMONJS
 
+    @cached_property
+    def comments(self) -> list[ts.Node]:
+        """Every comment, in source order (found when first asked: only suppressions read them)."""
+        caps = ts.QueryCursor(_comment_query(self.language)).captures(self.root)
+        return sorted(caps.get("comment", ()), key=_start)
+
     def _in_norefs(self, pos: int) -> bool:
         i = bisect.bisect_right(self._norefs_starts, pos) - 1
         return i >= 0 and pos < self._norefs_ends[i]
@@ -706,6 +711,11 @@ def _word_pattern(word: bytes) -> re.Pattern[bytes]:
 
 
 _WORD_BYTES = frozenset(b"$\\_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") | frozenset(range(0x80, 0x100))
+
+
+@lru_cache(maxsize=None)
+def _comment_query(language: ts.Language) -> ts.Query:
+    return ts.Query(language, "(comment) @comment")
 
 
 @lru_cache(maxsize=None)

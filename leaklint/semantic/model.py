@@ -53,7 +53,6 @@ class SemanticModel:
         self._scope_by_node: dict[int, Scope] = binder.scope_by_node
         self._index = binder.index
         self._index_sorted: set[str] = set()
-        self.comments: list[ts.Node] = binder.comments
         self.known_globals = globals_ if globals_ is not None else known_globals()
 
     # --- nodes ----------------------------------------------------------------------------------
@@ -79,6 +78,11 @@ class SemanticModel:
             self._index_sorted.add(t)
             lst.sort(key=_outer_first)
         return lst
+
+    @property
+    def comments(self) -> list[ts.Node]:
+        """Every comment of the file, in source order."""
+        return self._binder.comments
 
     def nodes_of(self, *types: str) -> Iterator[ts.Node]:
         """Indexed nodes of the given types, in source order per type (`nodes` without the scopes)."""
