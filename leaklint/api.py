@@ -36,12 +36,10 @@ def check_text(
 
 
 def check_file(sf: SourceFile, settings: Settings, report_unused: bool = False, cache: Cache | None = None) -> FileResult:
-    enabled = settings.rules_for(sf.display, _enabled(settings))
-    raw = _read(sf, settings)
-    if isinstance(raw, FileResult):
-        return raw
-    if not enabled:
-        return FileResult(sf.display)
+    ready = _prepare(sf, settings)
+    if isinstance(ready, FileResult):
+        return ready
+    raw, enabled = ready
     key = None
     if cache is not None:
         key = _cache_key(cache, sf, raw, enabled, report_unused)
@@ -63,17 +61,16 @@ def _cache_key(cache: Cache, sf: SourceFile, raw: bytes, enabled: tuple[str, ...
 
 def _cached(sf: SourceFile, settings: Settings, report_unused: bool, cache: Cache) -> FileResult | None:
     """The result of `sf` when it needs no analysis: in the cache, unreadable, or with no rule enabled."""
-    enabled = settings.rules_for(sf.display, _enabled(settings))
-    raw = _read(sf, settings)
-    if isinstance(raw, FileResult):
-        return raw
-    if not enabled:
-        return FileResult(sf.display)
+    ready = _prepare(sf, settings)
+    if isinstance(ready, FileResult):
+        return ready
+    raw, enabled = ready
     return cache.get(_cache_key(cache, sf, raw, enabled, report_unused))
 
 
-def _read(sf: SourceFile, settings: Settings) -> bytes | FileResult:
-    """The file's bytes, or the result that says why it is not checked."""
+def _prepare(sf: SourceFile, settings: Settings) -> tuple[bytes, tuple[str, ...]] | FileResult:
+    """The file's bytes and the rules enabled for it, or its whole result when there is nothing to analyse."""
+    enabled = settings.rules_for(sf.display, _enabled(settings))
     try:
         if sf.path.is_dir():
             return FileResult(sf.display, notifications=[Notification(
@@ -95,7 +92,9 @@ def _read(sf: SourceFile, settings: Settings) -> bytes | FileResult:
                 NotificationKind.SKIPPED, sf.display, f"{why}; not checked")])
         return FileResult(sf.display, notifications=[Notification(
             NotificationKind.UNREADABLE, sf.display, f"cannot read: {e.strerror or e}", Severity.ERROR)])
-    return raw
+    if not enabled:
+        return FileResult(sf.display)
+    return raw, enabled
 
 
 def collect(results: Iterable[FileResult], settings: Settings, files_checked: int,

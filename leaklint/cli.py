@@ -70,12 +70,19 @@ def check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filen
           report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir, debug,
           baseline_path=None, write_baseline=None, heap_snapshots=()) -> None:
     """Check files and folders for memory-leak-prone code."""
+    _exit_with(debug, lambda: _run_check(
+        paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
+        report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir, baseline_path,
+        write_baseline, heap_snapshots))
+
+
+def _exit_with(debug: bool, run) -> None:
+    """Exit with the code `run()` returns; an internal error is one line on stderr and exit 2 (a
+    traceback only with --debug)."""
     if debug:
         os.environ["LEAKLINT_STRICT"] = "1"
     try:
-        code = _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
-                          report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir,
-                          baseline_path, write_baseline, heap_snapshots)
+        code = run()
     except click.exceptions.Exit:
         raise
     except click.ClickException:
@@ -94,7 +101,6 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
     from leaklint import api
     from leaklint.docs import load_docs
     from leaklint.semantic.model import environment_names
-    from leaklint.reporters import REPORTERS
     from leaklint.settings import ConfigError, Settings, find_config, load_settings
 
     known = set(load_docs())
@@ -178,6 +184,13 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
         if known and fmt == "text" and not write_baseline:
             click.echo(f"leaklint: {len(known)} finding{'' if len(known) == 1 else 's'} in the baseline "
                        "not reported", err=True)
+
+    return _write(report, fmt, output, exit_zero)
+
+
+def _write(report, fmt: str, output: str | None, exit_zero: bool) -> int:
+    """Write the report in `fmt` to `output` (or stdout) and return the exit code."""
+    from leaklint.reporters import REPORTERS
 
     out_stream = None
     try:
@@ -289,22 +302,12 @@ def heap_diff(snapshots, fmt, output, sources, min_growth, min_ratio, exit_zero,
     if len(snapshots) < 2:
         raise click.UsageError("give two or more heap snapshots of the same process, oldest first")
     _needs_numpy()
-    if debug:
-        os.environ["LEAKLINT_STRICT"] = "1"
-    try:
-        code = _run_heap_diff(snapshots, fmt, output, sources, min_growth, min_ratio, exit_zero)
-    except Exception as e:  # never a traceback for users; --debug shows it
-        if debug:
-            raise
-        click.echo(f"leaklint: internal error: {type(e).__name__}: {e} (rerun with --debug for details)", err=True)
-        code = EXIT_ERROR
-    sys.exit(code)
+    _exit_with(debug, lambda: _run_heap_diff(snapshots, fmt, output, sources, min_growth, min_ratio, exit_zero))
 
 
 def _run_heap_diff(snapshots, fmt, output, sources, min_growth, min_ratio, exit_zero) -> int:
     from leaklint import api
     from leaklint.docs import load_docs
-    from leaklint.reporters import REPORTERS
     from leaklint.semantic.model import environment_names
     from leaklint.settings import ConfigError, Settings, find_config, load_settings
 
@@ -324,22 +327,7 @@ def _run_heap_diff(snapshots, fmt, output, sources, min_growth, min_ratio, exit_
         report = api.collect([], settings, 0)
     if (code := _add_heap(report, snapshots, checked, min_growth, min_ratio)) is not None:
         return code
-    out_stream = None
-    try:
-        if output:
-            out_stream = open(output, "w", encoding="utf-8", newline="\n")
-        REPORTERS[fmt](report, out_stream or sys.stdout)
-    except OSError as e:
-        click.echo(f"leaklint: cannot write {output}: {e.strerror or e}", err=True)
-        return EXIT_ERROR
-    finally:
-        if out_stream is not None:
-            out_stream.close()
-    if report.errors:
-        for n in report.errors:
-            click.echo(f"leaklint: {n.path + ': ' if n.path else ''}{n.message}", err=True)
-        return EXIT_ERROR
-    return EXIT_FINDINGS if report.findings and not exit_zero else EXIT_CLEAN
+    return _write(report, fmt, output, exit_zero)
 
 
 def _progress_bar():
