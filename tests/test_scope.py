@@ -154,3 +154,67 @@ def test_deep_nesting_does_not_overflow() -> None:
     model = SemanticModel(parsed, source_type_for("x.js", source))
     assert len(model.unresolved) == 3001
     assert [r.name for r in model.implicit_globals] == ["x"]
+
+
+def _model_of(source: str, name: str = "x.js") -> SemanticModel:
+    raw = source.encode()
+    parsed = parse(raw, dialect_for(name) or Dialect.JS)
+    module_syntax = any(c.type in ("import_statement", "export_statement") for c in parsed.root.children)
+    return SemanticModel(parsed, source_type_for(name, raw, module_syntax))
+
+
+def _refs(model: SemanticModel, name: str) -> list[tuple[int, bool, bool]]:
+    """(line, read, write) of each reference to the one binding called `name`."""
+    (binding,) = [b for b in model.bindings() if b.name == name]
+    return [(r.node.start_point[0] + 1, r.is_read, r.is_write) for r in binding.references]
+
+
+def test_references_are_found_by_name_inside_the_scope_only() -> None:
+    model = _model_of(
+        "function f() {\n"
+        "  let cache = {};\n"                       # 2: the declaration's own write
+        "  const o = { cache: 1, 'cache': 2 };\n"   # property names are no references
+        "  o.cache = cache;\n"                      # 4: a read (o.cache is a property)
+        "  // cache in a comment, 'cache' in a string\n"
+        "  return () => ({ cache, cacheSize: 1 });\n"  # 6: shorthand read; cacheSize is another name
+        "}\n"
+        "function g() { let cache = 2; cache++; }\n"  # another binding of the same name
+    )
+    (outer,) = [b for b in model.bindings() if b.name == "cache" and b.scope.node.start_point[0] == 0]
+    assert [(r.node.start_point[0] + 1, r.is_read, r.is_write) for r in outer.references] == [
+        (2, False, True), (4, True, False), (6, True, False)]
+
+
+def test_whole_file_word_index_gives_the_same_references() -> None:
+    """Past a search budget a file's words are indexed once; the references found stay the same."""
+    source = "var a = 1, b = [];\nfunction f(x) { b.push(a + x); a = x; return function () { a++; }; }\n"
+    searched, indexed = _model_of(source), _model_of(source)
+    indexed._binder._searched = 10**9  # as after many searches of a large file
+    for name in ("a", "b", "x"):
+        assert _refs(searched, name) == _refs(indexed, name)
+    assert _refs(indexed, "a") == [(1, False, True), (2, True, False), (2, False, True), (2, True, True)]
+
+
+def test_calls_named_by_the_callee_last_name_in_source_order() -> None:
+    model = _model_of("a.on('x', f);\non('y');\nb.c.push(1); (d).push(2);\nf.push;\nnew on();\n")
+    assert [(c.start_point[0] + 1, c.text.decode()) for c in model.calls_named("push", "on", "on")] == [
+        (1, "a.on('x', f)"), (2, "on('y')"), (3, "b.c.push(1)"), (3, "(d).push(2)")]
+    assert model.calls_named("missing") == []
+
+
+def test_global_references_skip_locals_of_the_same_name() -> None:
+    model = _model_of("setInterval(f, 1);\nfunction g(setInterval) { setInterval(f); }\nwindow.setInterval;\n")
+    assert [(r.node.start_point[0] + 1, r.name) for r in model.global_references("setInterval", "window")] == [
+        (1, "setInterval"), (3, "window")]
+
+
+def test_using_declarations_are_block_scoped() -> None:
+    model = _model_of("{ using res = open(); res; }\nres;\n")
+    (binding,) = [b for b in model.bindings() if b.name == "res"]
+    assert binding.kind.value == "using" and binding.scope.kind.value == "block"
+    assert [r.node.start_point[0] + 1 for r in model.global_references("res")] == [2]
+
+
+def test_comments_are_in_source_order() -> None:
+    model = _model_of("/* a */ x = 1; // b\nfunction f() { /* c */ }\n// d\n")
+    assert [c.text.decode() for c in model.comments] == ["/* a */", "// b", "/* c */", "// d"]
