@@ -174,14 +174,15 @@ def check_paths(
         if progress and results:
             progress(len(results), len(files))
     tasks = [(f, settings, report_unused, cache_dir) for f in todo]
+    # biggest files first: one large file does not finish last on its own, and the largest trees
+    # are built while the heap is still small (a lower peak than building them after many files)
+    tasks.sort(key=lambda t: -_size(t[0].path))
     if jobs == 1 or len(todo) < 2:
         for t in tasks:
             results.append(_work(t))
             if progress:
                 progress(len(results), len(files))
     else:
-        # biggest files first, so that one large file does not finish last on its own
-        tasks.sort(key=lambda t: -_size(t[0].path))
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:

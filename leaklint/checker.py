@@ -240,6 +240,7 @@ def _check(
     findings = fingerprint_findings(findings, parsed.lines)
     # a directive names leaklint: a file that never does has none (and its comments are not looked for)
     directives = parse_directives(model.comments, parsed.lines) if b"leaklint" in parsed.source else []
+    model.release()
     kept, suppressed, notes = apply_suppressions(findings, directives, set(docs), path, parsed.lines,
                                                  report_unused, set(enabled))
     # `unused-suppression` findings are made by the suppression stage: they need fingerprints too

@@ -154,12 +154,13 @@ def test_other_holders_are_named(shapes: list[Path], monkeypatch: pytest.MonkeyP
         holder, _, collection = label.rpartition(" → ")
         return holder.rsplit(".", 1)[-1], collection
 
-    assert {(named(g.label), g.sizes) for g in diff.growing} == {
-        (("acks", "Map[3000]"), (1000, 2000, 3000)),
-        (("requestLog", "Object[3000]"), (1000, 2000, 3000)),
-        (("message", "Array[3000]"), (1000, 2000, 3000)),
-        (("get(…)", "Array[1000] (×3)"), (333, 666, 1000)),
-    }
+    found = {named(g.label): g.sizes for g in diff.growing}
+    assert set(found) == {("acks", "Map[3000]"), ("requestLog", "Object[3000]"), ("message", "Array[3000]"),
+                          ("get(…)", "Array[1000] (×3)")}
+    for name in (("acks", "Map[3000]"), ("requestLog", "Object[3000]"), ("message", "Array[3000]")):
+        assert found[name] == (1000, 2000, 3000)
+    # three arrays share the requests (`id % 3`): any of them may be the one shown, 333 or 334 after 1,000
+    assert all(abs(a - b) <= 1 for a, b in zip(found[("get(…)", "Array[1000] (×3)")], (333, 666, 1000), strict=True))
     monkeypatch.chdir(ROOT)
     code, out, _ = run("heap", "diff", *map(str, shapes), "--source", "tests/heap_programs/shapes", "--format", "json")
     assert code == 1
