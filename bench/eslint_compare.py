@@ -243,13 +243,13 @@ class LeaklintView:
         parsed = parse(source, dialect_for(path) or Dialect.JS, path)
         module_syntax = any(c.type in ("import_statement", "export_statement") for c in parsed.root.children)
         self.source_type = source_type_for(path, source, module_syntax)
-        self.model = SemanticModel(parsed.root, self.source_type, known_globals())
+        self.model = SemanticModel(parsed, self.source_type, known_globals())
         self.parse_error = parsed.root.has_error
 
     def references(self) -> Counter[RefKey]:
         """Every reference, as the ESLint rule lists them (declarations' initialising writes included)."""
         model = self.model
-        refs = [r for s in model.scopes for r in s.references]
+        refs = model.all_references()
         refs += [r for b in model.bindings() for r in b.references if r.is_init]
         out: Counter[RefKey] = Counter()
         for r in refs:
@@ -268,7 +268,7 @@ class LeaklintView:
         model = self.model
         if write and self.source_type.value == "module":
             return "leaklint: the file is an ES module (strict)", ""
-        refs = [r for s in model.scopes for r in s.references
+        refs = [r for r in model.all_references()
                 if r.name == site.name and r.node.start_point[0] + 1 == site.line]
         if write:
             refs = [r for r in refs if r.is_write] or refs

@@ -208,7 +208,12 @@ class SemanticModel:
     def unresolved(self) -> list[Reference]:
         """References that resolve to no binding in the file (globals, known or not). This resolves
         every identifier of the file: ask `global_references` for particular names."""
-        return [r for r in self._binder.all_references() if r.binding is None]
+        return [r for r in self.all_references() if r.binding is None]
+
+    def all_references(self) -> list[Reference]:
+        """Every reference in the file, in source order (not the writes declarations make
+        themselves). This resolves every identifier: for whole-file questions only."""
+        return self._binder.all_references()
 
     def global_references(self, *names: str) -> list[Reference]:
         """References to the globals of these names (only identifiers of these names are resolved)."""
