@@ -218,3 +218,10 @@ def test_using_declarations_are_block_scoped() -> None:
 def test_comments_are_in_source_order() -> None:
     model = _model_of("/* a */ x = 1; // b\nfunction f() { /* c */ }\n// d\n")
     assert [c.text.decode() for c in model.comments] == ["/* a */", "// b", "/* c */", "// d"]
+
+
+def test_all_references_include_writes_in_destructuring_assignments() -> None:
+    model = _model_of("let a, b;\n({ a, x: { b = 1 } } = o);\n")
+    assert [(r.name, r.is_read, r.is_write) for r in model.all_references()] == [
+        ("a", False, True), ("b", False, True), ("o", True, False)]
+    assert [r.name for r in model.unresolved] == ["o"]

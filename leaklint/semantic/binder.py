@@ -720,7 +720,7 @@ def _comment_query(language: ts.Language) -> ts.Query:
 
 @lru_cache(maxsize=None)
 def _identifier_query(language: ts.Language) -> ts.Query:
-    return ts.Query(language, "[(identifier) (shorthand_property_identifier)] @id")
+    return ts.Query(language, "[(identifier) (shorthand_property_identifier) (shorthand_property_identifier_pattern)] @id")
 
 
 _first = operator.itemgetter(0)
