@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -72,15 +73,15 @@ def _prepare(sf: SourceFile, settings: Settings) -> tuple[bytes, tuple[str, ...]
     """The file's bytes and the rules enabled for it, or its whole result when there is nothing to analyse."""
     enabled = settings.rules_for(sf.display, _enabled(settings))
     try:
-        if sf.path.is_dir():
+        st = os.stat(sf.path)
+        if stat.S_ISDIR(st.st_mode):
             return FileResult(sf.display, notifications=[Notification(
                 NotificationKind.UNREADABLE, sf.display, "is a directory, not a file", Severity.ERROR)])
-        if not sf.path.is_file() and sf.path.exists():
+        if not stat.S_ISREG(st.st_mode):
             return FileResult(sf.display, notifications=[Notification(
                 NotificationKind.SKIPPED, sf.display, "not a regular file (FIFO, socket or device); not read")])
-        size = sf.path.stat().st_size
-        if size > settings.max_file_size:  # not even read into memory
-            return FileResult(sf.display, notifications=[too_big(sf.display, size, settings)])
+        if st.st_size > settings.max_file_size:  # not even read into memory
+            return FileResult(sf.display, notifications=[too_big(sf.display, st.st_size, settings)])
         raw = sf.path.read_bytes()
     except OSError as e:
         if e.errno in (errno.ENOENT, errno.ELOOP):

@@ -35,6 +35,7 @@ DEFAULT_DIR = ".leaklint_cache"
 class Cache:
     def __init__(self, directory: Path, salt: str) -> None:
         self.dir = directory / __version__
+        self._dir = str(self.dir)
         self.salt = salt
         self.disabled_reason: str | None = None
 
@@ -45,8 +46,8 @@ class Cache:
             h.update(part)
         return h.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.dir / key[:2] / key
+    def _path(self, key: str) -> str:
+        return os.path.join(self._dir, key[:2], key)
 
     def get(self, key: str) -> FileResult | None:
         try:
@@ -58,7 +59,7 @@ class Cache:
     def put(self, key: str, result: FileResult) -> None:
         if self.disabled_reason is not None:
             return
-        target = self._path(key)
+        target = Path(self._path(key))
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")

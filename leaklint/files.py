@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,12 +37,20 @@ def dialect_for(path: str | os.PathLike) -> Dialect | None:
 
 
 def display_path(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        rel = str(path)
-    if rel.startswith(".." + os.sep) or rel == "..":
-        rel = real_path(path) if not path.is_absolute() else str(path)
+    """How a path is shown: relative to the working directory when it is inside it, else absolute."""
+    if path.is_absolute():
+        # the common case (walked and named files) without `relpath`, which is slow for thousands
+        cwd = os.getcwd()
+        full = os.path.normpath(path)
+        prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+        rel = full[len(prefix):] if full.startswith(prefix) else ("." if full == cwd else str(path))
+    else:
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            rel = str(path)
+        if rel.startswith(".." + os.sep) or rel == "..":
+            rel = real_path(path)
     rel = rel.replace(os.sep, "/")
     if not rel.isprintable() or _has_surrogates(rel):
         # a name that is not valid UTF-8 or holds control characters: shown escaped, so that
@@ -133,8 +142,21 @@ def discover(
     # so that the report does not depend on the order of the paths
     seen: dict[str, SourceFile] = {}
 
+    real_dirs: dict[str, str] = {}
+
+    def real_key(p: Path) -> str:
+        """`real_path(p)`, resolving each directory once (thousands of files share a few folders)."""
+        full = os.path.abspath(p)
+        if os.path.islink(full):
+            return real_path(full)
+        head, tail = os.path.split(full)
+        real_head = real_dirs.get(head)
+        if real_head is None:
+            real_head = real_dirs[head] = real_path(head)
+        return os.path.join(real_head, tail)
+
     def add(p: Path) -> None:
-        key = real_path(p)
+        key = real_key(p)
         sf = SourceFile(p, display_path(p))
         if key not in seen or sf.display < seen[key].display:
             seen[key] = sf
@@ -152,25 +174,13 @@ def discover(
     for raw in paths:
         p = Path(raw)
         try:
-            is_dir = p.is_dir()
-            exists = is_dir or p.exists() or p.is_symlink()
+            is_dir = stat.S_ISDIR(os.stat(p).st_mode)
         except OSError as e:
+            why = _unusable(p, e)
             if errors is not None:
-                errors.append((raw, f"cannot access: {e.strerror or e}"))
-            continue
-        if not exists:
-            if errors is not None:
-                errors.append((raw, "no such file or directory"))
+                errors.append((raw, why))
             continue
         if not is_dir:
-            try:
-                p.stat()
-            except OSError as e:  # a named symbolic link that leads nowhere
-                if errors is not None:
-                    errors.append((raw, "symbolic link loop" if e.errno == errno.ELOOP else
-                                   "broken symbolic link" if e.errno == errno.ENOENT else
-                                   f"cannot access: {e.strerror or e}"))
-                continue
             add(p)
             continue
         top = Path(real_path(p))
@@ -188,6 +198,22 @@ def discover(
         for f in _walk(p, top, base_roots, ignorer, respect_gitignore, excluded, errors):
             add(f)
     return sorted(seen.values(), key=lambda f: f.display)
+
+
+def _unusable(p: Path, e: OSError) -> str:
+    """Why a named path that cannot be followed is not checked."""
+    try:
+        os.lstat(p)
+    except (FileNotFoundError, NotADirectoryError):
+        return "no such file or directory"
+    except OSError as e2:
+        return f"cannot access: {e2.strerror or e2}"
+    # the name exists: a symbolic link that leads nowhere
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if e.errno == errno.ENOENT:
+        return "broken symbolic link"
+    return f"cannot access: {e.strerror or e}"
 
 
 def _walk(p: Path, top: Path, base_roots: list[Path], ignorer: _Ignorer, respect_gitignore: bool, excluded, errors):
@@ -272,9 +298,8 @@ def source_type_for(path: str | os.PathLike, source: bytes, has_module_syntax: b
         has_module_syntax = bool(_ESM_SYNTAX.search(source))
     if has_module_syntax:
         return SourceType.MODULE
-    p = Path(path)
     if str(path) not in ("", "-", "<stdin>"):
-        ptype = _package_type(Path(real_path(p)).parent)
+        ptype = _package_type(_real_parent(path))
         if ptype == "module" and ext in (".js", ".jsx"):
             return SourceType.MODULE
         if ptype is not None and ext in (".js", ".jsx"):
@@ -288,6 +313,19 @@ def source_type_for(path: str | os.PathLike, source: bytes, has_module_syntax: b
 def source_type_context(path: Path) -> str | None:
     """What besides a file's own content decides its source type: the nearest package.json "type"."""
     try:
-        return _package_type(Path(real_path(path)).parent)
+        return _package_type(_real_parent(path))
     except OSError:
         return None
+
+
+def _real_parent(path: str | os.PathLike) -> Path:
+    """The real folder a file is in (its own symbolic link followed, then its folder's)."""
+    full = os.path.abspath(path)
+    if os.path.islink(full):
+        return Path(real_path(full)).parent
+    return _real_dir(os.path.dirname(full))
+
+
+@lru_cache(maxsize=4096)
+def _real_dir(directory: str) -> Path:
+    return Path(real_path(directory))
