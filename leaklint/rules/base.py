@@ -12,6 +12,7 @@ from leaklint.findings import Finding, Related, Span
 from leaklint.syntax import ParsedFile
 
 if TYPE_CHECKING:
+    from leaklint.semantic.lifetime import Repeat
     from leaklint.semantic.model import SemanticModel
     from leaklint.settings import Settings
 
@@ -34,6 +35,10 @@ class RuleContext:
 
     def related(self, message: str, node: ts.Node) -> Related:
         return Related(message, self.span(node))
+
+    def runs_on(self, reason: "Repeat") -> Related:
+        """The evidence that code runs repeatedly: what re-runs it, where."""
+        return self.related(f"runs on {reason.description}", reason.node)
 
     def report(
         self,

@@ -93,7 +93,7 @@ def check(ctx: RuleContext) -> None:
         reason = ctx.model.lifetime.repeat_reason(call)
         data["where"] = f" on {reason.description}" if reason is not None else ""
         if reason is not None:
-            related.append(ctx.related(f"runs on {reason.description}", reason.node))
+            related.append(ctx.runs_on(reason))
         if sio.kind in BROADCASTERS:
             ctx.report(call, "broadcast", data, related)
         else:

@@ -9,8 +9,6 @@ import tree_sitter as ts
 from leaklint.rules.base import RuleContext
 from leaklint.semantic.collections import (
     ARRAY,
-    GROW,
-    STOPPERS,
     Collections,
     Key,
     Use,
@@ -55,22 +53,14 @@ def _check_array(ctx: RuleContext, index: Collections, key: Key) -> None:
     holder = index.holder(key)
     if holder is None or index.kind(key) != ARRAY:
         return
-    uses = index.uses(key)
-    if any(u.kind in STOPPERS for u in uses):
+    found = index.repeated_growth(key, lambda use: _appends(index, key, use))
+    if found is None:
         return
-    lifetime = ctx.model.lifetime
-    for use in uses:
-        if use.kind != GROW or not _appends(index, key, use):
-            continue
-        reason = lifetime.repeat_reason(use.node)
-        if reason is None:
-            continue
-        name = index.name(key)
-        related = [ctx.related(message, node) for message, node in index.evidence(key, holder)]
-        related.append(ctx.related(f"runs on {reason.description}", reason.node))
-        ctx.report(use.node, "grows", {"name": name, "holder": describe(holder, ARRAY),
-                                       "verb": VERBS.get(use.op, "grown"), "reason": reason.description}, related)
-        return
+    use, reason = found
+    related = [ctx.related(message, node) for message, node in index.evidence(key, holder)]
+    related.append(ctx.runs_on(reason))
+    ctx.report(use.node, "grows", {"name": index.name(key), "holder": describe(holder, ARRAY),
+                                   "verb": VERBS.get(use.op, "grown"), "reason": reason.description}, related)
 
 
 def _appends(index: Collections, key: Key, use: Use) -> bool:

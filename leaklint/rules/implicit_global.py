@@ -113,7 +113,7 @@ def _global_object_growth(ctx: RuleContext) -> None:
             if reason is None:
                 continue
             ctx.report(node, "global-growth", {"target": ".".join(path), "method": method, "reason": reason.description},
-                       [ctx.related(f"runs on {reason.description}", reason.node)])
+                       [ctx.runs_on(reason)])
             continue
         left = unwrap(node.child_by_field_name("left"))
         if left is None or left.type not in ("member_expression", "subscript_expression"):
@@ -141,7 +141,7 @@ def _global_object_growth(ctx: RuleContext) -> None:
         target = ".".join(path) if path else text(obj)
         ctx.report(node, "global-growth-key" if dynamic_key else "global-growth",
                    {"target": target, "method": "[key] =" if dynamic_key else "+=", "reason": reason.description},
-                   [ctx.related(f"runs on {reason.description}", reason.node)])
+                   [ctx.runs_on(reason)])
 
 
 def _grows_by_concat(node: ts.Node) -> bool:

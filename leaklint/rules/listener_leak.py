@@ -124,7 +124,7 @@ def _check_add(ctx: RuleContext, add: Site, removals: list[Site]) -> None:
     related = []
     if holder.node is not None:
         related.append(ctx.related(f"{holder.description} is declared here", holder.node))
-    related.append(ctx.related(f"runs on {reason.description}", reason.node))
+    related.append(ctx.runs_on(reason))
     for rem in mismatched[:3]:
         related.append(ctx.related("this removal passes a different function or `capture` flag and cannot match",
                                    rem.call))

@@ -8,12 +8,10 @@ import tree_sitter as ts
 
 from leaklint.rules.base import RuleContext
 from leaklint.semantic.collections import (
-    GROW,
     MAP,
     NODE_CACHE,
     OBJECT,
     SET,
-    STOPPERS,
     Collections,
     Key,
     collections,
@@ -66,22 +64,13 @@ def _check_cache(ctx: RuleContext, index: Collections, key: Key) -> None:
     kind = index.kind(key)
     if kind not in KINDS:
         return
-    uses = index.uses(key)
-    if any(u.kind in STOPPERS for u in uses):
+    found = index.repeated_growth(key, lambda use: use.op in GROWTH_OPS[kind] and not index.is_constant(use.key)
+                                  and not index.is_diagnostic_dedupe(use))
+    if found is None:
         return
-    lifetime = ctx.model.lifetime
-    for use in uses:
-        if use.kind != GROW or use.op not in GROWTH_OPS[kind] or index.is_constant(use.key):
-            continue
-        if index.is_diagnostic_dedupe(use):
-            continue
-        reason = lifetime.repeat_reason(use.node)
-        if reason is None:
-            continue
-        name = index.name(key)
-        related = [ctx.related(message, node) for message, node in index.evidence(key, holder)]
-        related.append(ctx.related(f"runs on {reason.description}", reason.node))
-        message = "element" if kind == SET else ("library" if kind == NODE_CACHE else "key")
-        ctx.report(use.node, message, {"name": name, "holder": describe(holder, kind), "reason": reason.description},
-                   related)
-        return
+    use, reason = found
+    related = [ctx.related(message, node) for message, node in index.evidence(key, holder)]
+    related.append(ctx.runs_on(reason))
+    message = "element" if kind == SET else ("library" if kind == NODE_CACHE else "key")
+    ctx.report(use.node, message, {"name": index.name(key), "holder": describe(holder, kind),
+                                   "reason": reason.description}, related)

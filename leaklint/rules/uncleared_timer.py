@@ -325,7 +325,7 @@ def _check_interval(ctx: RuleContext, clears: _Clears, call: ts.Node) -> None:
     if reason.kind == "construct" and _is_di_singleton(ctx.model.enclosing_function(call)):
         return  # an Angular/NestJS service: the injector creates one instance
     timer = _describe_timer(call)
-    related = [ctx.related(f"runs on {reason.description}", reason.node)]
+    related = [ctx.runs_on(reason)]
     effect = _effect_call(ctx, call)
     if effect is not None:
         component = _component_name(ctx, effect)

@@ -15,13 +15,13 @@ classified by what its context does with it (a `Use`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import tree_sitter as ts
 
 from leaklint.semantic.binder import CLASS_TYPES, FUNCTION_TYPES
 from leaklint.semantic.imports import module_source
-from leaklint.semantic.lifetime import Holder, call_arguments, callee_name, class_name
+from leaklint.semantic.lifetime import Holder, Repeat, call_arguments, callee_name, class_name
 from leaklint.semantic.scope import Binding, BindingKind
 from leaklint.syntax import string_value, text, unwrap, walk
 
@@ -618,6 +618,21 @@ class Collections:
         init = unwrap(binding.init)
         if init is not None and init.type in FUNCTION_TYPES and self._single_write(binding):
             return init
+        return None
+
+    def repeated_growth(self, key: Key, accept: Callable[[Use], bool]) -> tuple[Use, Repeat] | None:
+        """The first use that grows the collection (and that `accept` takes) in code that runs
+        repeatedly, with what re-runs it; None when something bounds the collection (a STOPPERS use)."""
+        uses = self.uses(key)
+        if any(u.kind in STOPPERS for u in uses):
+            return None
+        lifetime = self.model.lifetime
+        for use in uses:
+            if use.kind != GROW or not accept(use):
+                continue
+            reason = lifetime.repeat_reason(use.node)
+            if reason is not None:
+                return use, reason
         return None
 
     def uses(self, key: Key) -> list[Use]:
