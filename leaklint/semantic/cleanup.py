@@ -64,6 +64,17 @@ def _callback_of(fn: ts.Node) -> ts.Node | None:
     return None
 
 
+def _declared_name(fn: ts.Node, node: ts.Node, parent: ts.Node) -> ts.Node | None:
+    """The identifier a function is declared as: `function f() {}`, `const f = () => {}` (`node` is
+    `fn` out of its parentheses, `parent` what holds it); None for any other function."""
+    name_node = None
+    if fn.type in ("function_declaration", "generator_function_declaration"):
+        name_node = fn.child_by_field_name("name")
+    elif parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
+        name_node = parent.child_by_field_name("name")
+    return name_node if name_node is not None and name_node.type == "identifier" else None
+
+
 def _returned_from(model: SemanticModel, fn: ts.Node) -> ts.Node | None:
     """The function that returns `fn` (`return () => ...`, `() => () => ...`, `return cleanup`)."""
     node, parent = _outer(fn)
@@ -73,12 +84,8 @@ def _returned_from(model: SemanticModel, fn: ts.Node) -> ts.Node | None:
         return model.enclosing_function(parent)
     if parent.type == "arrow_function" and parent.child_by_field_name("body") == node:
         return parent
-    name_node = None
-    if fn.type in ("function_declaration", "generator_function_declaration"):
-        name_node = fn.child_by_field_name("name")
-    elif parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
-        name_node = parent.child_by_field_name("name")
-    binding = model.resolve(name_node) if name_node is not None and name_node.type == "identifier" else None
+    name_node = _declared_name(fn, node, parent)
+    binding = model.resolve(name_node) if name_node is not None else None
     if binding is None:
         return None
     for ref in binding.references:
@@ -122,12 +129,8 @@ def can_run(model: SemanticModel, fn: ts.Node) -> bool:
     node, parent = _outer(fn)
     if parent is None:
         return True
-    name_node = None
-    if fn.type in ("function_declaration", "generator_function_declaration"):
-        name_node = fn.child_by_field_name("name")
-    elif parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
-        name_node = parent.child_by_field_name("name")
-    if name_node is None or name_node.type != "identifier":
+    name_node = _declared_name(fn, node, parent)
+    if name_node is None:
         return True  # a method, a callback, a returned, stored or invoked function
     if parent.type == "export_statement":
         return True
