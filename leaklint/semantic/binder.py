@@ -368,7 +368,7 @@ class Binder:
             if group == "write" or group == "rw":
                 # `for (x in o)`: the statement is the write; an assignment is its own write
                 target = stack[-1][2] if sub == "forin" else node
-                for n in self._names(node, assignment=True):
+                for n, _ in self._pattern_names(node):
                     targets.append((n, group == "rw", target))
             elif group == "notref":
                 not_refs.add(start)
@@ -478,7 +478,9 @@ class Binder:
             self._declare(scope, n, kind, declaration, None, written=written_all or defaulted)
 
     def _pattern_names(self, pattern: ts.Node) -> list[tuple[ts.Node, bool]]:
-        """The names a binding pattern declares, each with whether a default value writes it."""
+        """The names a binding or assignment pattern writes, each with whether a default value writes
+        it. A name alone is a pattern of one name; in an assignment, a target may sit in parentheses
+        or a TypeScript assertion (`[(a), b!] = x`)."""
         out: list[tuple[ts.Node, bool]] = []
         work = [(pattern, False)]
         while work:
@@ -496,39 +498,16 @@ class Binder:
                 v = node.child_by_field_name("left")
                 if v is not None:
                     work.append((v, True))
+            elif t in _TARGET_WRAPPERS:
+                v = node.named_child(0)
+                if v is not None:
+                    work.append((v, defaulted))
             elif t == "required_parameter" or t == "optional_parameter":
                 v = node.child_by_field_name("pattern")
                 if v is not None:
                     work.append((v, defaulted))
             # defaults, computed keys, member expressions, decorators, types: reads or nothing
         return out
-
-    def _names(self, node: ts.Node, assignment: bool = False) -> list[ts.Node]:
-        """The names an assignment target (or a `declare`d declarator name) writes."""
-        if node.type in _NAME_TYPES:
-            return [node]
-        if assignment and node.type in _TARGET_WRAPPERS:
-            inner = node.named_child(0)
-            while inner is not None and inner.type in _TARGET_WRAPPERS:
-                inner = inner.named_child(0)
-            return [inner] if inner is not None and inner.type == "identifier" else (
-                self._names(inner, True) if inner is not None and inner.type in _PATTERN_CONTAINERS else [])
-        if node.type in _PATTERN_CONTAINERS or node.type == "assignment_pattern":
-            out = []
-            for n, _ in self._pattern_names(node):
-                out.append(n)
-            if assignment:  # `[(a)] = x`, `[a!] = x`
-                work = [node]
-                while work:
-                    w = work.pop()
-                    for c in w.named_children:
-                        if c.type in _TARGET_WRAPPERS:
-                            out.extend(self._names(c, True))
-                        elif c.type in _PATTERN_CONTAINERS or c.type in ("pair_pattern", "assignment_pattern",
-                                                                         "object_assignment_pattern"):
-                            work.append(c)
-            return out
-        return []
 
     @staticmethod
     def _namespace_name(name: ts.Node) -> ts.Node | None:
