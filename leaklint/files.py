@@ -142,21 +142,8 @@ def discover(
     # so that the report does not depend on the order of the paths
     seen: dict[str, SourceFile] = {}
 
-    real_dirs: dict[str, str] = {}
-
-    def real_key(p: Path) -> str:
-        """`real_path(p)`, resolving each directory once (thousands of files share a few folders)."""
-        full = os.path.abspath(p)
-        if os.path.islink(full):
-            return real_path(full)
-        head, tail = os.path.split(full)
-        real_head = real_dirs.get(head)
-        if real_head is None:
-            real_head = real_dirs[head] = real_path(head)
-        return os.path.join(real_head, tail)
-
     def add(p: Path) -> None:
-        key = real_key(p)
+        key = _real_file(p)
         sf = SourceFile(p, display_path(p))
         if key not in seen or sf.display < seen[key].display:
             seen[key] = sf
@@ -320,12 +307,18 @@ def source_type_context(path: Path) -> str | None:
 
 def _real_parent(path: str | os.PathLike) -> Path:
     """The real folder a file is in (its own symbolic link followed, then its folder's)."""
+    return Path(os.path.dirname(_real_file(path)))
+
+
+def _real_file(path: str | os.PathLike) -> str:
+    """`real_path(path)` for a file, resolving each folder once (thousands of files share a few)."""
     full = os.path.abspath(path)
     if os.path.islink(full):
-        return Path(real_path(full)).parent
-    return _real_dir(os.path.dirname(full))
+        return real_path(full)
+    head, tail = os.path.split(full)
+    return os.path.join(_real_dir(head), tail)
 
 
 @lru_cache(maxsize=4096)
-def _real_dir(directory: str) -> Path:
-    return Path(real_path(directory))
+def _real_dir(directory: str) -> str:
+    return real_path(directory)
