@@ -563,6 +563,21 @@ class Binder:
             else:
                 target.variables[b.name] = Binding(b.name, BindingKind.FUNCTION, target, b.node, b.declaration)
 
+    def release(self) -> None:
+        """Break the cycles between scopes, bindings and references (see `SemanticModel.release`)."""
+        for scope in self.scopes:
+            for binding in scope.variables.values():
+                binding._refs = []
+            scope.variables = {}
+            scope.children = []
+            scope.parent = None
+            scope.variable_scope = None  # type: ignore[assignment]
+            scope.resolver = None
+        self.scopes = []
+        self._scopes_sorted = []
+        self._refs = {}
+        self.writes = []
+
     # --- resolution -----------------------------------------------------------------------------
 
     def _resolve(self, ref: Reference) -> None:

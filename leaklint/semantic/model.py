@@ -85,21 +85,7 @@ class SemanticModel:
         as the checker drops it rather than at the next cyclic garbage collection: otherwise the
         model of a 9 MB file is still alive while the next file is analysed. The model is not
         usable afterwards."""
-        for scope in self.scopes:
-            for binding in scope.variables.values():
-                binding._refs = []
-            scope.variables = {}
-            scope.children = []
-            scope.parent = None
-            scope.variable_scope = None  # type: ignore[assignment]
-            scope.resolver = None
-        binder = self._binder
-        binder.scopes = []
-        binder._scopes_sorted = []
-        binder._refs = {}
-        binder.writes = []
-        self.scopes = []
-        self._index = {}
+        self._binder.release()
         self.__dict__.clear()
 
     @property
