@@ -235,14 +235,13 @@ class LeaklintView:
     """leaklint's semantic model of one file, built as the checker builds it."""
 
     def __init__(self, path: str) -> None:
-        from leaklint.files import dialect_for, source_type_for
+        from leaklint.files import dialect_for, source_type_of
         from leaklint.semantic.model import SemanticModel, known_globals
         from leaklint.syntax import Dialect, parse
 
         source = Path(path).read_bytes()
         parsed = parse(source, dialect_for(path) or Dialect.JS, path)
-        module_syntax = any(c.type in ("import_statement", "export_statement") for c in parsed.root.children)
-        self.source_type = source_type_for(path, source, module_syntax)
+        self.source_type = source_type_of(parsed, path)
         self.model = SemanticModel(parsed, self.source_type, known_globals())
         self.parse_error = parsed.root.has_error
 

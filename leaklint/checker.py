@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Callable, TypeVar
 
 from leaklint.docs import load_docs
-from leaklint.files import dialect_for, source_type_for
+from leaklint.files import dialect_for, source_type_of
 from leaklint.findings import FileResult, Finding, Notification, NotificationKind, Severity
 from leaklint.rules import REGISTRY
 from leaklint.rules.base import RuleContext
@@ -217,8 +217,7 @@ def _check(
             "syntax error" + (" (missing " + err.type + ")" if err.is_missing else "")
             + "; analysed what could be parsed", Severity.WARNING, parsed.lines.node_span(err)))
     check_clock()
-    module_syntax = any(c.type in ("import_statement", "export_statement") for c in parsed.root.children)
-    source_type = source_type_for(real_path or path, source, module_syntax)
+    source_type = source_type_of(parsed, real_path or path)
     envs = DEFAULT_ENVIRONMENTS + settings.environments
     model = SemanticModel(parsed, source_type, known_globals(envs, settings.globals))
     docs = load_docs()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterable
 
 
 from leaklint.semantic.scope import SourceType
-from leaklint.syntax import EXTENSIONS, Dialect
+from leaklint.syntax import EXTENSIONS, Dialect, ParsedFile
 
 if TYPE_CHECKING:
     import pathspec
@@ -295,6 +295,13 @@ def source_type_for(path: str | os.PathLike, source: bytes, has_module_syntax: b
     if _CJS_SYNTAX.search(source):
         return SourceType.COMMONJS
     return SourceType.SCRIPT
+
+
+def source_type_of(parsed: ParsedFile, path: str | os.PathLike) -> SourceType:
+    """The source type of a parsed file: `source_type_for` with the file's top-level
+    `import`/`export` statements as its module syntax."""
+    module_syntax = any(c.type in ("import_statement", "export_statement") for c in parsed.root.children)
+    return source_type_for(path, parsed.source, module_syntax)
 
 
 def source_type_context(path: Path) -> str | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import tree_sitter as ts
 
-from leaklint.files import dialect_for, source_type_for
+from leaklint.files import dialect_for, source_type_for, source_type_of
 from leaklint.semantic.model import SemanticModel
 from leaklint.syntax import Dialect, parse
 from leaklint.testing import read_annotations
@@ -74,10 +74,7 @@ def read_assertions(source: bytes, comments: list[ts.Node]) -> list[Assertion]:
 def _model(path: Path) -> tuple[bytes, SemanticModel]:
     source = path.read_bytes()
     name = read_annotations(path, source).options.get("filename", path.name)
-    parsed = parse(source, dialect_for(name) or Dialect.JS, str(path))
-    module_syntax = any(c.type in ("import_statement", "export_statement") for c in parsed.root.children)
-    model = SemanticModel(parsed, source_type_for(name, source, module_syntax))
-    return source, model
+    return source, _model_of(source, name)
 
 
 def _name_at(root: ts.Node, line: int, column: int) -> ts.Node | None:
@@ -156,11 +153,10 @@ def test_deep_nesting_does_not_overflow() -> None:
     assert [r.name for r in model.implicit_globals] == ["x"]
 
 
-def _model_of(source: str, name: str = "x.js") -> SemanticModel:
-    raw = source.encode()
-    parsed = parse(raw, dialect_for(name) or Dialect.JS)
-    module_syntax = any(c.type in ("import_statement", "export_statement") for c in parsed.root.children)
-    return SemanticModel(parsed, source_type_for(name, raw, module_syntax))
+def _model_of(source: str | bytes, name: str = "x.js") -> SemanticModel:
+    raw = source.encode() if isinstance(source, str) else source
+    parsed = parse(raw, dialect_for(name) or Dialect.JS, name)
+    return SemanticModel(parsed, source_type_of(parsed, name))
 
 
 def _refs(model: SemanticModel, name: str) -> list[tuple[int, bool, bool]]:

@@ -160,7 +160,7 @@ def _source_file(script: str, root: Path, sources: list[Path]) -> Path | None:
 def declaration(path: Path, name: str) -> Span | None:
     """Where a module-level variable is declared in a source file, or None."""
     from leaklint.checker import decode_source
-    from leaklint.files import dialect_for, source_type_for
+    from leaklint.files import dialect_for, source_type_of
     from leaklint.semantic.model import (
         DEFAULT_ENVIRONMENTS,
         SemanticModel,
@@ -176,8 +176,7 @@ def declaration(path: Path, name: str) -> Span | None:
     if source is None:
         return None
     parsed = parse(source, dialect_for(path) or Dialect.JS, str(path))
-    module_syntax = any(c.type in ("import_statement", "export_statement") for c in parsed.root.children)
-    model = SemanticModel(parsed, source_type_for(path, source, module_syntax), known_globals(DEFAULT_ENVIRONMENTS, ()))
+    model = SemanticModel(parsed, source_type_of(parsed, path), known_globals(DEFAULT_ENVIRONMENTS, ()))
     for binding in model.bindings():
         if binding.name == name and binding.node is not None and model.is_module_level(binding):
             return parsed.lines.node_span(binding.node)
