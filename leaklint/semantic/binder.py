@@ -183,17 +183,19 @@ def has_use_strict(body: ts.Node | None) -> bool:
     """Whether a program or function body opens with a `'use strict'` directive."""
     if body is None or body.type not in ("statement_block", "program"):
         return False
-    for child in body.named_children:
+    # the directive prologue only: never the list of all the body's statements
+    child = body.named_child(0) if body.named_child_count else None
+    while child is not None:
         t = child.type
-        if t == "comment" or t == "hash_bang_line":
-            continue
-        if t != "expression_statement":
-            return False
-        expr = child.named_child(0)
-        if expr is None or expr.type != "string":
-            return False
-        if string_value(expr) == "use strict":
-            return True
+        if t != "comment" and t != "hash_bang_line":
+            if t != "expression_statement":
+                return False
+            expr = child.named_child(0)
+            if expr is None or expr.type != "string":
+                return False
+            if string_value(expr) == "use strict":
+                return True
+        child = child.next_named_sibling
     return False
 
 
