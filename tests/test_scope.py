@@ -221,3 +221,22 @@ def test_all_references_include_writes_in_destructuring_assignments() -> None:
     assert [(r.name, r.is_read, r.is_write) for r in model.all_references()] == [
         ("a", False, True), ("b", False, True), ("o", True, False)]
     assert [r.name for r in model.unresolved] == ["o"]
+
+
+def test_writes_are_known_without_resolving_reads() -> None:
+    src = ("let n = 0;\nfunction f(k) { n += k; g(n); }\n"
+           "for (n of xs) {}\n[n] = ys;\nn++;\nconsole.log(n);\n")
+    model = _model_of(src)
+    n = model.module_scope.variables["n"]
+    writes = [(r.node.start_point[0] + 1, r.is_init) for r in n.writes]
+    assert writes == [(1, True), (2, False), (3, False), (4, False), (5, False)]
+    # asking for the writes left the reads unresolved; the full list agrees with them
+    assert [(r.node.start_point[0] + 1, r.is_init) for r in n.references if r.is_write] == writes
+    assert [r.node.start_point[0] + 1 for r in n.references if r.is_read] == [2, 2, 5, 6]
+
+
+def test_use_strict_is_found_after_comments_and_other_directives() -> None:
+    strict = _model_of("function f() {\n  // why\n  'use asm';\n  'use strict';\n  x = 1;\n}\n")
+    assert strict.implicit_globals == []
+    sloppy = _model_of("function f() {\n  g();\n  'use strict';\n  x = 1;\n}\n")
+    assert [r.name for r in sloppy.implicit_globals] == ["x"]

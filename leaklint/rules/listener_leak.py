@@ -383,7 +383,7 @@ def _binding_kind(model: SemanticModel, binding: Binding) -> str:
         return "stable"
     if binding.kind in (BindingKind.VAR, BindingKind.LET, BindingKind.CONST):
         init = unwrap(binding.init)
-        reassigned = any(r.is_write and not r.is_init for r in binding.references)
+        reassigned = any(not r.is_init for r in binding.writes)
         if init is not None and not reassigned and (
                 init.type in FUNCTION_TYPES or init.type in ("call_expression", "new_expression")):
             return "stable" if module_level else "local"  # `const onResize = debounce(...)` at the top: one value
@@ -402,7 +402,7 @@ def _event_key(model: SemanticModel, node: ts.Node | None) -> Key | None:
         if binding is not None:
             init = unwrap(binding.init)
             value = string_value(init) if init is not None else None
-            if value is not None and not any(r.is_write and not r.is_init for r in binding.references):
+            if value is not None and not any(not r.is_init for r in binding.writes):
                 return ("s", value)
             return ("x", id(binding))
         return ("x", text(node))

@@ -102,6 +102,57 @@ class Use:
     value: ts.Node | None = None  # the value an INIT/RESET assigns
 
 
+ARRAY_GROWTH_CALLS = ("push", "unshift", "splice", "concat")
+
+
+def array_growth_targets(model: "SemanticModel") -> Iterator[ts.Node | None]:
+    """Expressions that may denote a growing array: `<x>.push(...)`, `<x>[i] = v`, `<x> = <x>.concat(...)`,
+    `<x> = [...<x>, v]`."""
+    for node in model.calls_named(*ARRAY_GROWTH_CALLS):
+        fn = unwrap(node.child_by_field_name("function"))
+        if fn is not None and fn.type == "member_expression":
+            yield fn.child_by_field_name("object")
+    for node in model.nodes_of("assignment_expression"):
+        left = unwrap(node.child_by_field_name("left"))
+        if left is None:
+            continue
+        if left.type == "subscript_expression":
+            yield left.child_by_field_name("object")
+        elif left.type in ("identifier", "member_expression") and _grows_by_copy(node.child_by_field_name("right")):
+            yield left
+
+
+def _grows_by_copy(value: ts.Node | None) -> bool:
+    """`... = <y>.concat(...)` or `... = [..., ...<y>]`: the only assignments that can grow an array
+    (the rest are resets or copies, see `Collections._classify_assignment`)."""
+    value = unwrap(value)
+    if value is None:
+        return False
+    if value.type == "call_expression":
+        fn = unwrap(value.child_by_field_name("function"))
+        return fn is not None and fn.type == "member_expression" and text(fn.child_by_field_name("property")) == "concat"
+    return value.type == "array" and any(c.type == "spread_element" for c in value.named_children)
+
+
+def cache_growth_targets(model: "SemanticModel") -> Iterator[ts.Node | None]:
+    """Expressions that may denote a growing cache: `<x>.set(k, v)`, `<x>.add(v)`, `<x>[k] = v`,
+    `Object.assign(<x>, ...)`."""
+    for node in model.calls_named("set", "add", "assign"):
+        fn = unwrap(node.child_by_field_name("function"))
+        if fn is None or fn.type != "member_expression":
+            continue
+        if text(fn.child_by_field_name("property")) != "assign":
+            yield fn.child_by_field_name("object")
+        else:
+            args = node.child_by_field_name("arguments")
+            if args is not None and args.named_child_count > 1:
+                yield args.named_child(0)
+    for node in model.nodes_of("assignment_expression", "augmented_assignment_expression", "update_expression"):
+        target = unwrap(node.child_by_field_name("left") or node.child_by_field_name("argument"))
+        if target is not None and target.type == "subscript_expression":
+            yield target.child_by_field_name("object")
+
+
 def climb(node: ts.Node) -> tuple[ts.Node, ts.Node | None]:
     """Skip wrapping parentheses and TypeScript casts upwards: (outermost wrapper, its parent)."""
     parent = node.parent
@@ -602,7 +653,7 @@ class Collections:
             return None
         binding = self.model.resolve(param)
         return binding if binding is not None and binding.kind is BindingKind.PARAM and \
-            not any(r.is_write for r in binding.references) else None
+            not binding.writes else None
 
     def local_function(self, callee: ts.Node | None) -> ts.Node | None:
         """The function a callee names when it is declared in this file (`helper`, `const helper = () => ...`)."""
@@ -851,7 +902,7 @@ class Collections:
 
     def _constant_parameter(self, param: Binding, depth: int) -> bool:
         """Every call of the (local, never passed around) function passes a constant for `param`."""
-        if param.node is None or any(r.is_write for r in param.references):
+        if param.node is None or param.writes:
             return False
         params = param.node.parent
         if params is None or params.type not in ("formal_parameters",):

@@ -72,6 +72,10 @@ class Reference:
         return self.binding is not None
 
 
+def _source_order(ref: Reference) -> tuple[int, bool]:
+    return ref.node.start_byte, not ref.is_init
+
+
 @dataclass(eq=False, slots=True)
 class Binding:
     name: str
@@ -99,12 +103,16 @@ class Binding:
             resolver = self.scope.resolver
             if resolver is not None:
                 resolver.references_of(self)
-            self._refs.sort(key=lambda r: (r.node.start_byte, not r.is_init))
+            self._refs.sort(key=_source_order)
         return self._refs
 
     @property
     def writes(self) -> list[Reference]:
-        return [r for r in self.references if r.is_write]
+        """The writes to this binding, in source order. Every write is resolved when the file is bound,
+        so this never resolves the binding's reads."""
+        if self._complete:
+            return [r for r in self._refs if r.is_write]
+        return sorted((r for r in self._refs if r.is_write), key=_source_order)
 
     @property
     def reads(self) -> list[Reference]:
