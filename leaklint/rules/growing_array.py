@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Iterator
-
 import tree_sitter as ts
 
 from leaklint.rules.base import RuleContext
@@ -12,6 +10,7 @@ from leaklint.semantic.collections import (
     Collections,
     Key,
     Use,
+    array_growth_targets,
     collections,
     describe,
 )
@@ -20,33 +19,14 @@ from leaklint.syntax import text, unwrap
 
 RULE_ID = "growing-array"
 
-GROWTH_METHODS = frozenset({"push", "unshift", "splice", "concat"})
 VERBS = {"push": "pushed to", "unshift": "prepended to", "splice": "spliced into", "concat": "concatenated onto",
          "[...]": "extended with a spread copy", "[key] =": "appended to by index"}
 
 
 def check(ctx: RuleContext) -> None:
     index = collections(ctx.model)
-    for key in index.distinct_keys(_growth_targets(ctx)):
+    for key in index.distinct_keys(array_growth_targets(ctx.model)):
         _check_array(ctx, index, key)
-
-
-def _growth_targets(ctx: RuleContext) -> Iterator[ts.Node]:
-    """Expressions that may denote a growing array: `<x>.push(...)`, `<x>[i] = v`, `<x> = <x>.concat(...)`."""
-    for node in ctx.model.calls_named(*GROWTH_METHODS):
-        fn = unwrap(node.child_by_field_name("function"))
-        if fn is not None and fn.type == "member_expression":
-            yield fn.child_by_field_name("object")
-    for node in ctx.model.nodes_of("assignment_expression"):
-        left = unwrap(node.child_by_field_name("left"))
-        if left is None:
-            continue
-        if left.type == "subscript_expression":
-            yield left.child_by_field_name("object")
-        elif left.type in ("identifier", "member_expression"):
-            right = unwrap(node.child_by_field_name("right"))
-            if right is not None and right.type in ("call_expression", "array"):
-                yield left
 
 
 def _check_array(ctx: RuleContext, index: Collections, key: Key) -> None:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Iterator
-
-import tree_sitter as ts
-
 from leaklint.rules.base import RuleContext
 from leaklint.semantic.collections import (
     MAP,
@@ -14,10 +10,10 @@ from leaklint.semantic.collections import (
     SET,
     Collections,
     Key,
+    cache_growth_targets,
     collections,
     describe,
 )
-from leaklint.syntax import text, unwrap
 
 RULE_ID = "unbounded-cache"
 
@@ -34,27 +30,8 @@ GROWTH_OPS = {
 
 def check(ctx: RuleContext) -> None:
     index = collections(ctx.model)
-    for key in index.distinct_keys(_growth_targets(ctx)):
+    for key in index.distinct_keys(cache_growth_targets(ctx.model)):
         _check_cache(ctx, index, key)
-
-
-def _growth_targets(ctx: RuleContext) -> Iterator[ts.Node]:
-    """Expressions that may denote a growing cache: `<x>.set(k, v)`, `<x>.add(v)`, `<x>[k] = v`,
-    `Object.assign(<x>, ...)`."""
-    for node in ctx.model.calls_named("set", "add", "assign"):
-        fn = unwrap(node.child_by_field_name("function"))
-        if fn is None or fn.type != "member_expression":
-            continue
-        if text(fn.child_by_field_name("property")) != "assign":
-            yield fn.child_by_field_name("object")
-        else:
-            args = node.child_by_field_name("arguments")
-            if args is not None and args.named_child_count > 1:
-                yield args.named_child(0)
-    for node in ctx.model.nodes_of("assignment_expression", "augmented_assignment_expression", "update_expression"):
-        target = unwrap(node.child_by_field_name("left") or node.child_by_field_name("argument"))
-        if target is not None and target.type == "subscript_expression":
-            yield target.child_by_field_name("object")
 
 
 def _check_cache(ctx: RuleContext, index: Collections, key: Key) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Iterator
 
 import tree_sitter as ts
@@ -17,6 +18,8 @@ from leaklint.semantic.collections import (
     STOPPERS,
     Collections,
     Use,
+    array_growth_targets,
+    cache_growth_targets,
     climb,
     collections,
     is_static,
@@ -104,7 +107,11 @@ def _memoizer_calls(ctx: RuleContext) -> Iterator[ts.Node]:
     model = ctx.model
     roots = [r.node for b in model.bindings() if b.kind is not BindingKind.PARAM and _is_memoize_import(ctx, b)
              for r in b.references if not r.is_init]
-    roots.extend(r.node for r in model.global_references("_"))
+    for call in model.calls_named("memoize"):  # the global `_`: only `_.memoize(...)` is a memoizer
+        fn = unwrap(call.child_by_field_name("function"))
+        if fn is not None and fn.type == "member_expression" and model.is_global_name(
+                unwrap(fn.child_by_field_name("object")), "_"):
+            yield call
     for node in roots:
         outer, up = climb(node)
         for _ in range(3):  # `memoize(...)`, `_.memoize(...)`, `moize.maxSize(Infinity)(...)`
@@ -390,7 +397,20 @@ def _handwritten_memoizers(ctx: RuleContext, index: Collections) -> None:
 
 def _closure_caches(ctx: RuleContext, index: Collections) -> Iterator[ClosureCache]:
     model = ctx.model
+    # a cache grows where something is added to it: only the locals some growth expression denotes
+    # (through aliases too) can be one, and only their uses are worth classifying
+    grown: dict[Binding, list[ts.Node]] = {}
+    for target in chain(cache_growth_targets(model), array_growth_targets(model)):
+        key = index.key_of(target)
+        if key is not None and key.root[0] == "binding" and not key.path and target is not None:
+            grown.setdefault(key.root[1], []).append(target)
+    if not grown:
+        return
+    returns = _BareReturns(model)
     for binding in model.bindings():
+        sites = grown.get(binding)
+        if sites is None:
+            continue
         init = unwrap(binding.init)
         if init is None or binding.node is None or init.type not in ("object", "new_expression", "call_expression"):
             continue
@@ -400,6 +420,9 @@ def _closure_caches(ctx: RuleContext, index: Collections) -> Iterator[ClosureCac
         key = index.key_of(binding.node)
         if factory is None or key is None or key.root != ("binding", binding) or key.path:
             continue
+        if not any((inner := model.enclosing_function(site)) is not None and inner != factory
+                   and _returned_by(model, inner, factory, returns) for site in sites):
+            continue  # grown only in the factory or in functions it does not return: its uses are not looked at
         uses = index.uses(key)
         if any(u.kind in STOPPERS for u in uses):
             continue
@@ -407,14 +430,14 @@ def _closure_caches(ctx: RuleContext, index: Collections) -> Iterator[ClosureCac
             if use.kind != GROW or index.is_constant(use.key):
                 continue
             inner = model.enclosing_function(use.node)
-            if inner is None or inner == factory or not _returned_by(model, inner, factory):
+            if inner is None or inner == factory or not _returned_by(model, inner, factory, returns):
                 continue
             if _looks_up(uses, inner):
                 yield ClosureCache(factory, binding, inner, use)
                 break
 
 
-def _returned_by(model: SemanticModel, inner: ts.Node, factory: ts.Node) -> bool:
+def _returned_by(model: SemanticModel, inner: ts.Node, factory: ts.Node, returns: _BareReturns) -> bool:
     """`inner` is (or is the body of a function that is) what `factory` returns."""
     fn = inner
     while fn is not None and fn != factory:
@@ -427,18 +450,38 @@ def _returned_by(model: SemanticModel, inner: ts.Node, factory: ts.Node) -> bool
         if up is not None and up.type == "variable_declarator":
             name = up.child_by_field_name("name")
             binding = model.resolve(name) if name is not None and name.type == "identifier" else None
-            if binding is not None and any(
-                    r.node.parent is not None and r.node.parent.type == "return_statement"
-                    and model.enclosing_function(r.node) == factory for r in binding.references):
+            if binding is not None and returns.returns(factory, binding):
                 return True
         if fn.type == "function_declaration":
             binding = model.resolve(fn.child_by_field_name("name"))
-            if binding is not None and any(
-                    r.node.parent is not None and r.node.parent.type == "return_statement"
-                    and model.enclosing_function(r.node) == factory for r in binding.references):
+            if binding is not None and returns.returns(factory, binding):
                 return True
         fn = model.enclosing_function(fn)
     return False
+
+
+class _BareReturns:
+    """The `return name;` statements of a file by name, found on first use: whether a function
+    returns a binding is answered from them, not from every reference of the binding."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+        self._by_name: dict[bytes, list[tuple[ts.Node, ts.Node]]] | None = None
+
+    def returns(self, factory: ts.Node, binding: Binding) -> bool:
+        """`factory` itself has a `return name;` of this binding."""
+        model = self.model
+        if self._by_name is None:
+            self._by_name = {}
+            for ret in model.nodes_of("return_statement"):
+                value = next((c for c in ret.named_children if c.type != "comment"), None)
+                if value is not None and value.type == "identifier":
+                    self._by_name.setdefault(value.text, []).append((ret, value))
+        for ret, value in self._by_name.get(binding.name.encode("utf-8"), ()):
+            if factory.start_byte <= ret.start_byte and ret.end_byte <= factory.end_byte and \
+                    model.resolve(value) is binding and model.enclosing_function(ret) == factory:
+                return True
+        return False
 
 
 def _looks_up(uses: list[Use], inner: ts.Node) -> bool:
