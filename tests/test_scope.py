@@ -240,3 +240,14 @@ def test_use_strict_is_found_after_comments_and_other_directives() -> None:
     assert strict.implicit_globals == []
     sloppy = _model_of("function f() {\n  g();\n  'use strict';\n  x = 1;\n}\n")
     assert [r.name for r in sloppy.implicit_globals] == ["x"]
+
+
+def test_calls_named_finds_plain_member_and_wrapped_callees_in_source_order() -> None:
+    model = _model_of("on(a);\nx.y.on(b).on(c);\n(z.on)(d);\n(on as any)(e);\nfunction f() { on!(g); }\n"
+                      "type T = typeof on;\nhandler.off(h);\n", "x.ts")
+    assert [c.text.decode() for c in model.calls_named("on")] == [
+        "on(a)", "x.y.on(b).on(c)", "x.y.on(b)", "(z.on)(d)", "(on as any)(e)", "on!(g)"]
+    assert [c.text.decode() for c in model.calls_named("off", "on")][-1] == "handler.off(h)"
+    assert model.calls_named("missing") == []
+    body = model.functions[0][0]
+    assert [c.text.decode() for c in model.calls_within(body)] == ["on!(g)"]

@@ -42,26 +42,17 @@ from leaklint.semantic.scope import (
 from leaklint.syntax import FUNCTION_TYPES, string_value
 
 CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
-# nodes indexed for the rules and the lifetime analysis (functions and classes are indexed too)
+# nodes indexed for the rules and the lifetime analysis (functions are indexed too); calls are
+# indexed by their callee's name instead (see `callees`)
 INDEXED = frozenset(
     {
-        "call_expression",
-        "new_expression",
         "assignment_expression",
         "augmented_assignment_expression",
         "update_expression",
         "export_statement",
         "return_statement",
-        "field_definition",
-        "public_field_definition",
-        "for_statement",
-        "for_in_statement",
-        "while_statement",
-        "do_statement",
-        "delete_expression",
     }
     | FUNCTION_TYPES
-    | CLASS_TYPES
 )
 # TypeScript-only subtrees: no runtime names inside (and every node kind named `*_type` or `*_annotation`)
 TYPE_ONLY = (
@@ -140,6 +131,13 @@ _PATTERNS: list[tuple[tuple[str, ...], str]] = [
     (("non_null_expression",), "[(augmented_assignment_expression left: [(non_null_expression) (as_expression)"
                                " (satisfies_expression)] @rw) (update_expression argument: [(non_null_expression)"
                                " (as_expression) (satisfies_expression)] @rw)] @rw.expr"),
+    # calls by the name they call: `f(...)` and `a.b.f(...)` are both calls of "f"; a callee in
+    # parentheses or a TypeScript wrapper is unwrapped in Python
+    ((), "(call_expression function: [(identifier) @callee (member_expression property: (_) @callee)])"),
+    ((), "(call_expression function: (parenthesized_expression) @callee.wrapped)"),
+    (("non_null_expression",), "(call_expression function: [(non_null_expression) (as_expression)"
+                               " (satisfies_expression)] @callee.wrapped)"),
+    (("type_assertion",), "(call_expression function: (type_assertion) @callee.wrapped)"),
     # names that are not references
     ((), "(export_specifier alias: (_) @notref)"),
     ((), "(export_statement (export_clause (export_specifier name: (_) @notref)) source: (_))"),
@@ -229,6 +227,10 @@ class Binder:
         self.scope_by_node: dict[int, Scope] = {}
         # indexed nodes by type, with the scope they occur in (None until asked: see `SemanticModel.nodes`)
         self.index: dict[str, list[tuple[ts.Node, Scope | None]]] = {}
+        # the name nodes of callees (`f` of `f()`, `b` of `a.b()`) and the callees in parentheses or
+        # TypeScript wrappers, outside types and `declare`: see `SemanticModel.calls_named`
+        self.callees: list[ts.Node] = []
+        self.wrapped_callees: list[ts.Node] = []
         self.writes: list[Reference] = []  # every write that is not a declaration's own
         self.global_scope: Scope
         self.module_scope: Scope  # the scope top-level declarations go to
@@ -307,6 +309,8 @@ class Binder:
         for name in [n for n in caps if n.startswith("index.")]:
             # captures come grouped by pattern, not in source order: `SemanticModel` sorts on first use
             index[name[6:]] = [(n, None) for n in caps.pop(name)]
+        self.callees = caps.pop("callee", [])
+        self.wrapped_callees = caps.pop("callee.wrapped", [])
         # an assignment starts where its target does; `x++` too, and `++x` ends where `x` does
         assigned = {n.start_byte: n for n in caps.pop("write.expr", ())}
         updated_from: dict[int, ts.Node] = {}
@@ -413,6 +417,8 @@ class Binder:
                     index[t] = [e for e in entries if e[0].id in self.scope_by_node]
                 else:
                     index[t] = [e for e in entries if not self._in_norefs(e[0].start_byte)]
+            self.callees = [n for n in self.callees if not self._in_norefs(n.start_byte)]
+            self.wrapped_callees = [n for n in self.wrapped_callees if not self._in_norefs(n.start_byte)]
         for node, rw, target in targets:
             start = node.start_byte
             if start in self._refs:
@@ -579,6 +585,8 @@ class Binder:
         self._scopes_sorted = []
         self._refs = {}
         self.writes = []
+        self.callees = []
+        self.wrapped_callees = []
 
     # --- resolution -----------------------------------------------------------------------------
 

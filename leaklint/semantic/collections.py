@@ -1020,9 +1020,7 @@ class Collections:
     def _emits_diagnostic(self, region: ts.Node, fn: ts.Node, depth: int) -> bool:
         """A call in `region` (not in a nested function) prints or registers a warning, directly or
         through a local helper."""
-        for node, _scope in self.model.nodes("call_expression"):
-            if node.start_byte < region.start_byte or node.end_byte > region.end_byte:
-                continue
+        for node in self.model.calls_within(region):
             if self.model.enclosing_function(node) != fn:
                 continue
             if self._is_diagnostic_call(node):

@@ -40,12 +40,22 @@ def _outer_first(entry: tuple[ts.Node, object]) -> tuple[int, int]:
     return entry[0].start_byte, -entry[0].end_byte
 
 
+def _outer_first_node(node: ts.Node) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
+
+
+@lru_cache(maxsize=None)
+def _call_query(lang: ts.Language) -> ts.Query:
+    return ts.Query(lang, "(call_expression) @call")
+
+
 class SemanticModel:
     def __init__(self, parsed: ParsedFile, source_type: SourceType, globals_: frozenset[str] | None = None) -> None:
         root = parsed.root
         self.root = root
         self.source_type = source_type
-        binder = Binder(root, source_type, parsed.source, language(parsed.dialect)).bind()
+        self._language = language(parsed.dialect)
+        binder = Binder(root, source_type, parsed.source, self._language).bind()
         self._binder = binder
         self.global_scope: Scope = binder.global_scope
         self.module_scope: Scope = binder.module_scope
@@ -101,34 +111,49 @@ class SemanticModel:
 
     def calls_named(self, *names: str) -> list[ts.Node]:
         """Calls whose callee's last name is one of `names` (`a.b.on(...)` and `on(...)` are both
-        calls of "on"), in source order."""
+        calls of "on"), in source order (an outer call before a call inside its callee)."""
         by_name = self._calls_by_name
-        names = tuple(dict.fromkeys(names))
-        found = [c for name in names for c in by_name.get(name, ())]
+        found: list[ts.Node] = []
+        for name in dict.fromkeys(names):
+            calls = by_name.get(name.encode("utf-8"))
+            if calls is None:
+                continue
+            if type(calls) is not list:  # the callee names, turned into their calls on first use
+                calls = by_name[name.encode("utf-8")] = sorted(
+                    (n.parent if n.parent.type == "call_expression" else n.parent.parent for n in calls),
+                    key=_outer_first_node)
+            found.extend(calls)
         if len(names) > 1:
-            found.sort(key=lambda c: c.start_byte)
+            found.sort(key=_outer_first_node)
         return found
 
     @cached_property
-    def _calls_by_name(self) -> dict[str, list[ts.Node]]:
-        out: dict[str, list[ts.Node]] = {}
-        for call, _ in self._indexed("call_expression"):
-            fn = unwrap(call.child_by_field_name("function"))
-            if fn is None:
-                continue
-            if fn.type == "member_expression":
-                fn = fn.child_by_field_name("property")
-                if fn is None:
-                    continue
-            elif fn.type != "identifier":
-                continue
-            name = fn.text.decode("utf-8", "replace")
-            lst = out.get(name)
+    def _calls_by_name(self) -> dict[bytes, list[ts.Node] | tuple[ts.Node, ...]]:
+        """Callee name -> the name nodes (a tuple) until asked, then the calls (a list)."""
+        groups: dict[bytes, list[ts.Node]] = {}
+        for n in self._binder.callees:
+            lst = groups.get(n.text)
             if lst is None:
-                out[name] = [call]
+                groups[n.text] = [n]
             else:
-                lst.append(call)
-        return out
+                lst.append(n)
+        for wrapper in self._binder.wrapped_callees:  # `(a.b)(...)`, `f!(...)`, `(f as F)(...)`
+            fn = unwrap(wrapper)
+            if fn is not None and fn.type == "member_expression":
+                fn = fn.child_by_field_name("property")
+            elif fn is not None and fn.type != "identifier":
+                fn = None
+            if fn is not None:  # kept as the wrapper: its parent is the call, as for a plain name
+                groups.setdefault(fn.text, []).append(wrapper)
+        return {name: tuple(nodes) for name, nodes in groups.items()}
+
+    def calls_within(self, node: ts.Node) -> list[ts.Node]:
+        """Every call inside `node`, in source order (found by a query over that range only)."""
+        cursor = ts.QueryCursor(_call_query(self._language))
+        cursor.set_byte_range(node.start_byte, node.end_byte)
+        calls = cursor.captures(node).get("call", [])
+        calls.sort(key=_outer_first_node)
+        return calls
 
     def scope_of_function(self, fn: ts.Node) -> Scope | None:
         """The scope a function (or class, block...) node opens."""
