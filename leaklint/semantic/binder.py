@@ -95,7 +95,6 @@ _PATTERNS: list[tuple[tuple[str, ...], str]] = [
     ((), '(lexical_declaration kind: "let" (variable_declarator name: (_) @bind.let))'),
     ((), '(lexical_declaration kind: "const" (variable_declarator name: (_) @bind.const))'),
     (("using_declaration",), "(using_declaration (variable_declarator name: (_) @bind.using))"),
-    ((), "(variable_declarator) @declarator"),
     ((), '(for_in_statement kind: "var" left: (_) @forin.var)'),
     ((), '(for_in_statement kind: "let" left: (_) @forin.let)'),
     ((), '(for_in_statement kind: "const" left: (_) @forin.const)'),
@@ -304,7 +303,6 @@ class Binder:
         self.module_scope = top
 
         caps = ts.QueryCursor(binder_query(self.language)).captures(root)
-        declarators = {n.start_byte: n for n in caps.pop("declarator", ())}
         index = self.index
         for name in [n for n in caps if n.startswith("index.")]:
             # captures come grouped by pattern, not in source order: `SemanticModel` sorts on first use
@@ -384,7 +382,7 @@ class Binder:
                 if not (first.isupper() or first == b"_" or first == b"$"):
                     not_refs.add(start)
             elif group == "bind" or group == "forin":
-                self._bind_names(group, sub, node, stack, declarators)
+                self._bind_names(group, sub, node, stack)
             else:  # decl.*: a single name
                 kind = _KIND[sub]
                 if name in _OUTER:
@@ -452,8 +450,7 @@ class Binder:
         if kind is ScopeKind.WITH:
             scope.dynamic = True
 
-    def _bind_names(self, group: str, sub: str, node: ts.Node, stack: list[list],
-                    declarators: dict[int, ts.Node]) -> None:
+    def _bind_names(self, group: str, sub: str, node: ts.Node, stack: list[list]) -> None:
         """Declare the names of a declarator, parameter, catch or for-in/of binding position."""
         kind = _KIND[sub]
         owner = stack[-1][2]
@@ -467,7 +464,7 @@ class Binder:
         if group == "forin":
             declaration, value = owner, None  # the for-in/of statement writes each name
         elif sub in ("var", "let", "const", "using"):
-            declaration = declarators.get(node.start_byte)
+            declaration = node.parent  # the declarator whose name the node is
             value = declaration.child_by_field_name("value") if declaration is not None else None
         elif sub == "param":
             declaration, value = owner.child_by_field_name("parameters"), None
