@@ -10,7 +10,6 @@ from leaklint.semantic.collections import (
     Collections,
     Key,
     Use,
-    array_growth_targets,
     collections,
     describe,
 )
@@ -25,7 +24,7 @@ VERBS = {"push": "pushed to", "unshift": "prepended to", "splice": "spliced into
 
 def check(ctx: RuleContext) -> None:
     index = collections(ctx.model)
-    for key in index.distinct_keys(array_growth_targets(ctx.model)):
+    for key in index.distinct_keys(index.array_targets):
         _check_array(ctx, index, key)
 
 

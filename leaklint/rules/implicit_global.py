@@ -37,14 +37,12 @@ def _undeclared_assignments(ctx: RuleContext) -> None:
 def _sloppy_this(ctx: RuleContext) -> None:
     """`this.x = ...` in a plain sloppy function called as `f()`: `this` is the global object."""
     model = ctx.model
-    for node, scope in model.nodes("assignment_expression", "augmented_assignment_expression"):
-        if scope.is_strict:
-            continue
+    for node in model.nodes_of("assignment_expression", "augmented_assignment_expression"):
         left = unwrap(node.child_by_field_name("left"))
         if left is None or left.type != "member_expression":
             continue
         obj = unwrap(left.child_by_field_name("object"))
-        if obj is None or obj.type != "this":
+        if obj is None or obj.type != "this" or model.scope_at(node).is_strict:
             continue
         fn = model.lifetime._this_function(node)
         if fn is None or fn.type != "function_declaration":

@@ -10,7 +10,6 @@ from leaklint.semantic.collections import (
     SET,
     Collections,
     Key,
-    cache_growth_targets,
     collections,
     describe,
 )
@@ -30,7 +29,7 @@ GROWTH_OPS = {
 
 def check(ctx: RuleContext) -> None:
     index = collections(ctx.model)
-    for key in index.distinct_keys(cache_growth_targets(ctx.model)):
+    for key in index.distinct_keys(index.cache_targets):
         _check_cache(ctx, index, key)
 
 

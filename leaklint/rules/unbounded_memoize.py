@@ -18,8 +18,6 @@ from leaklint.semantic.collections import (
     STOPPERS,
     Collections,
     Use,
-    array_growth_targets,
-    cache_growth_targets,
     climb,
     collections,
     is_static,
@@ -400,9 +398,9 @@ def _closure_caches(ctx: RuleContext, index: Collections) -> Iterator[ClosureCac
     # a cache grows where something is added to it: only the locals some growth expression denotes
     # (through aliases too) can be one, and only their uses are worth classifying
     grown: dict[Binding, list[ts.Node]] = {}
-    for target in chain(cache_growth_targets(model), array_growth_targets(model)):
+    for target in chain(index.cache_targets, index.array_targets):
         key = index.key_of(target)
-        if key is not None and key.root[0] == "binding" and not key.path and target is not None:
+        if key is not None and key.root[0] == "binding" and not key.path:
             grown.setdefault(key.root[1], []).append(target)
     if not grown:
         return

@@ -15,6 +15,7 @@ classified by what its context does with it (a `Use`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import tree_sitter as ts
@@ -200,8 +201,19 @@ class Collections:
         self._classes: dict[int, ts.Node] = {}
         self._occurrences: dict[Key, list[ts.Node]] = {}
         self._uses: dict[Key, list[Use]] = {}
+        self._keys: dict[int, Key | None] = {}  # node id -> the key of the expression
         self._this_nodes: dict[int, list[tuple[ts.Node, bool]]] = {}
         self._instances: dict[int, list[Binding]] | None = None
+
+    @cached_property
+    def array_targets(self) -> list[ts.Node]:
+        """The file's `array_growth_targets`, found once for every rule that asks."""
+        return [t for t in array_growth_targets(self.model) if t is not None]
+
+    @cached_property
+    def cache_targets(self) -> list[ts.Node]:
+        """The file's `cache_growth_targets`, found once for every rule that asks."""
+        return [t for t in cache_growth_targets(self.model) if t is not None]
 
     # --- identity -------------------------------------------------------------------------------
 
@@ -216,8 +228,14 @@ class Collections:
 
     def key_of(self, expr: ts.Node | None, _depth: int = 0) -> Key | None:
         """The collection an expression denotes (following aliases), or None when it is not trackable."""
+        if _depth == 0 and expr is not None:  # the rules ask about the same growth targets
+            try:
+                return self._keys[expr.id]
+            except KeyError:
+                key = self._keys[expr.id] = self.key_of(expr, 1)
+                return key
         expr = unwrap(expr)
-        if expr is None or _depth > 16:
+        if expr is None or _depth > 17:
             return None
         t = expr.type
         if t in ("identifier", "shorthand_property_identifier"):
