@@ -157,7 +157,8 @@ def check_paths(
     """
     settings = settings or Settings()
     errors: list[tuple[str, str]] = []
-    files = discover(paths, settings.exclude_spec(), settings.base, settings.respect_gitignore, errors)
+    files = discover(paths, settings.exclude_spec(), settings.base, settings.respect_gitignore, errors,
+                     settings.force_exclude)
     notes = [Notification(NotificationKind.UNREADABLE, p, msg, Severity.ERROR) for p, msg in errors]
     jobs = default_jobs() if jobs is None else max(1, jobs)
     results: list[FileResult] = []

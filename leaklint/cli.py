@@ -54,6 +54,8 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--report-unused-suppressions", is_flag=True, help="Report leaklint-disable comments that suppress nothing.")
 @click.option("--no-gitignore", is_flag=True, help="Do not skip files that .gitignore excludes.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply `exclude` to files named on the command line too (for pre-commit).")
 @click.option("--category", help="SARIF automationDetails.id (run category for GitHub code scanning).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per CPU).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
@@ -68,12 +70,12 @@ def cli() -> None:
                    "with the collections that grew, and report growth no finding explains (needs numpy).")
 def check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
           report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir, debug,
-          baseline_path=None, write_baseline=None, heap_snapshots=()) -> None:
+          baseline_path=None, write_baseline=None, heap_snapshots=(), force_exclude=False) -> None:
     """Check files and folders for memory-leak-prone code."""
     _exit_with(debug, lambda: _run_check(
         paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
         report_unused_suppressions, no_gitignore, category, jobs, no_cache, cache_dir, baseline_path,
-        write_baseline, heap_snapshots))
+        write_baseline, heap_snapshots, force_exclude))
 
 
 def _exit_with(debug: bool, run) -> None:
@@ -97,7 +99,7 @@ def _exit_with(debug: bool, run) -> None:
 
 def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_filename, exit_zero,
                report_unused, no_gitignore, category, jobs=None, no_cache=False, cache_dir=None,
-               baseline_path=None, write_baseline=None, heap_snapshots=()) -> int:
+               baseline_path=None, write_baseline=None, heap_snapshots=(), force_exclude=False) -> int:
     from leaklint import api
     from leaklint.docs import load_docs
     from leaklint.semantic.model import environment_names
@@ -131,6 +133,8 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
         settings = settings.with_overrides(ignore=tuple(settings.ignore) + ign)
     if no_gitignore:
         settings = settings.with_overrides(respect_gitignore=False)
+    if force_exclude:
+        settings = settings.with_overrides(force_exclude=True)
     known_findings = None
     if baseline_path and not write_baseline:
         from leaklint.baseline import BaselineError, load as load_baseline
@@ -239,7 +243,8 @@ def _needs_numpy() -> None:
 def _checked_files(paths, settings) -> list[Path]:
     from leaklint.files import discover
 
-    return [f.path for f in discover(paths, settings.exclude_spec(), settings.base, settings.respect_gitignore, [])]
+    return [f.path for f in discover(paths, settings.exclude_spec(), settings.base, settings.respect_gitignore, [],
+                                         settings.force_exclude)]
 
 
 def _diff(snapshots, min_growth: int = 100, min_ratio: float = 0.1):

@@ -130,11 +130,13 @@ def discover(
     exclude_base: Path | None = None,
     respect_gitignore: bool = True,
     errors: list[tuple[str, str]] | None = None,
+    force_exclude: bool = False,
 ) -> list[SourceFile]:
     """Expand paths to source files, sorted and de-duplicated.
 
     Directories are walked, skipping node_modules/.git and what .gitignore or `exclude` exclude.
-    A file named explicitly is always checked, whatever its extension. Paths that do not exist or
+    A file named explicitly is always checked, whatever its extension, unless `force_exclude` is
+    set and `exclude` matches it (or a directory named explicitly). Paths that do not exist or
     cannot be read are appended to `errors` as (path, message); the others are still returned.
     """
     ignorer = _Ignorer()
@@ -166,6 +168,8 @@ def discover(
             why = _unusable(p, e)
             if errors is not None:
                 errors.append((raw, why))
+            continue
+        if force_exclude and excluded(p, is_dir):
             continue
         if not is_dir:
             add(p)

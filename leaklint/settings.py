@@ -52,6 +52,8 @@ class Settings:
     environments: tuple[str, ...] = ()  # extra environments from the globals list (e.g. "jest")
     long_lived: tuple[str, ...] = ()  # extra names of long-lived objects (shared emitters, clients)
     respect_gitignore: bool = True
+    # apply `exclude` to the paths named on the command line too (pre-commit names every file)
+    force_exclude: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     timeout: float = DEFAULT_TIMEOUT
     config_path: Path | None = None
@@ -145,6 +147,7 @@ _KEYS: dict[str, type] = {
     "environments": list,
     "long-lived": list,
     "respect-gitignore": bool,
+    "force-exclude": bool,
     "max-file-size": int,
     "timeout": float,
 }
@@ -286,6 +289,7 @@ def settings_from_dict(
         environments=envs,
         long_lived=tuple(data.get("long-lived", ())),
         respect_gitignore=data.get("respect-gitignore", True),
+        force_exclude=data.get("force-exclude", False),
         max_file_size=int(data.get("max-file-size", DEFAULT_MAX_FILE_SIZE)),
         timeout=float(data.get("timeout", DEFAULT_TIMEOUT)),
         config_path=path,

@@ -230,3 +230,20 @@ def test_lsp_without_pygls_says_how_to_install_it() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "pip install 'leaklint[lsp]'" in proc.stderr
+
+
+def test_force_exclude_applies_exclude_to_files_named_on_the_command_line(project: Path) -> None:
+    (project / "dist").mkdir()
+    (project / "dist" / "bundle.js").write_text(LEAK, encoding="utf-8")
+    (project / "leaklint.toml").write_text('exclude = ["dist/", "leak.js"]\n', encoding="utf-8")
+    named = ("check", "leak.js", "dist/bundle.js", "clean.js", "--format", "concise")
+    # a named file is checked whatever `exclude` says...
+    result = leaklint(*named)
+    assert result.exit_code == 1
+    assert sorted(line.split(":")[0] for line in result.stdout.splitlines()) == ["dist/bundle.js", "leak.js"]
+    # ...unless --force-exclude (the pre-commit hook's flag) or `force-exclude = true` is set
+    assert (leaklint(*named, "--force-exclude").exit_code, leaklint(*named, "--force-exclude").stdout) == (0, "")
+    assert leaklint("check", "dist", "--force-exclude", "--format", "json").stdout.count("bundle.js") == 0
+    (project / "leaklint.toml").write_text('exclude = ["dist/", "leak.js"]\nforce-exclude = true\n', encoding="utf-8")
+    assert leaklint(*named).exit_code == 0
+    assert leaklint("check", "leak.js", "--isolated").exit_code == 1
