@@ -411,7 +411,7 @@ class Binder:
         self._scope_starts = [s.node.start_byte for s in self._scopes_sorted]
         if self._norefs_starts:  # types or `declare`: nothing in them is runtime code
             for t, entries in index.items():
-                if t in FUNCTION_TYPES or t in CLASS_TYPES:
+                if t in FUNCTION_TYPES:
                     index[t] = [e for e in entries if e[0].id in self.scope_by_node]
                 else:
                     index[t] = [e for e in entries if not self._in_norefs(e[0].start_byte)]
