@@ -10,7 +10,8 @@ from typing import Iterator
 import tree_sitter as ts
 
 from leaklint.semantic.binder import FUNCTION_TYPES, Binder
-from leaklint.syntax import ParsedFile, language, unwrap
+from leaklint.semantic.lifetime import callee_name
+from leaklint.syntax import ParsedFile, language
 from leaklint.semantic.scope import Binding, Reference, Scope, ScopeKind, SourceType
 
 DEFAULT_ENVIRONMENTS = ("builtin", "node", "commonjs", "browser", "shared-node-browser", "worker")
@@ -63,6 +64,7 @@ class SemanticModel:
         self._scope_by_node: dict[int, Scope] = binder.scope_by_node
         self._index = binder.index
         self._index_sorted: set[str] = set()
+        self._calls: dict[str, list[ts.Node]] = {}  # callee name -> its calls, found on first request
         self.known_globals = globals_ if globals_ is not None else known_globals()
 
     # --- nodes ----------------------------------------------------------------------------------
@@ -112,15 +114,13 @@ class SemanticModel:
     def calls_named(self, *names: str) -> list[ts.Node]:
         """Calls whose callee's last name is one of `names` (`a.b.on(...)` and `on(...)` are both
         calls of "on"), in source order (an outer call before a call inside its callee)."""
-        by_name = self._calls_by_name
         found: list[ts.Node] = []
         for name in dict.fromkeys(names):
-            calls = by_name.get(name.encode("utf-8"))
-            if calls is None:
-                continue
-            if type(calls) is not list:  # the callee names, turned into their calls on first use
-                calls = by_name[name.encode("utf-8")] = sorted(
-                    (n.parent if n.parent.type == "call_expression" else n.parent.parent for n in calls),
+            calls = self._calls.get(name)
+            if calls is None:  # a callee's name node is the call's function or its property
+                calls = self._calls[name] = sorted(
+                    (n.parent if n.parent.type == "call_expression" else n.parent.parent
+                     for n in self._callees_by_name.get(name.encode("utf-8"), ())),
                     key=_outer_first_node)
             found.extend(calls)
         if len(names) > 1:
@@ -128,8 +128,9 @@ class SemanticModel:
         return found
 
     @cached_property
-    def _calls_by_name(self) -> dict[bytes, list[ts.Node] | tuple[ts.Node, ...]]:
-        """Callee name -> the name nodes (a tuple) until asked, then the calls (a list)."""
+    def _callees_by_name(self) -> dict[bytes, list[ts.Node]]:
+        """The binder's callee name nodes by name; a wrapped callee (`(a.b)(...)`, `f!(...)`) stands
+        as its wrapper, whose parent is the call as for a plain name."""
         groups: dict[bytes, list[ts.Node]] = {}
         for n in self._binder.callees:
             lst = groups.get(n.text)
@@ -137,15 +138,11 @@ class SemanticModel:
                 groups[n.text] = [n]
             else:
                 lst.append(n)
-        for wrapper in self._binder.wrapped_callees:  # `(a.b)(...)`, `f!(...)`, `(f as F)(...)`
-            fn = unwrap(wrapper)
-            if fn is not None and fn.type == "member_expression":
-                fn = fn.child_by_field_name("property")
-            elif fn is not None and fn.type != "identifier":
-                fn = None
-            if fn is not None:  # kept as the wrapper: its parent is the call, as for a plain name
-                groups.setdefault(fn.text, []).append(wrapper)
-        return {name: tuple(nodes) for name, nodes in groups.items()}
+        for wrapper in self._binder.wrapped_callees:
+            name = callee_name(wrapper.parent)
+            if name:
+                groups.setdefault(name.encode("utf-8"), []).append(wrapper)
+        return groups
 
     def calls_within(self, node: ts.Node) -> list[ts.Node]:
         """Every call inside `node`, in source order (found by a query over that range only)."""
