@@ -226,16 +226,20 @@ class Collections:
                 seen.add(key)
                 yield key
 
-    def key_of(self, expr: ts.Node | None, _depth: int = 0) -> Key | None:
-        """The collection an expression denotes (following aliases), or None when it is not trackable."""
-        if _depth == 0 and expr is not None:  # the rules ask about the same growth targets
-            try:
-                return self._keys[expr.id]
-            except KeyError:
-                key = self._keys[expr.id] = self.key_of(expr, 1)
-                return key
+    def key_of(self, expr: ts.Node | None) -> Key | None:
+        """The collection an expression denotes (following aliases), or None when it is not trackable.
+        Kept per node: several rules ask about the same growth targets."""
+        if expr is None:
+            return None
+        try:
+            return self._keys[expr.id]
+        except KeyError:
+            key = self._keys[expr.id] = self._key_of(expr, 0)
+            return key
+
+    def _key_of(self, expr: ts.Node | None, _depth: int) -> Key | None:
         expr = unwrap(expr)
-        if expr is None or _depth > 17:
+        if expr is None or _depth > 16:
             return None
         t = expr.type
         if t in ("identifier", "shorthand_property_identifier"):
@@ -257,7 +261,7 @@ class Collections:
             obj = unwrap(expr.child_by_field_name("object"))
             if prop == "exports" and obj is not None and self.model.is_global_name(obj, "module"):
                 return Key(("exports",))
-            base = self.key_of(obj, _depth + 1)
+            base = self._key_of(obj, _depth + 1)
             return base.child(prop) if base is not None else None
         return None
 
@@ -271,12 +275,12 @@ class Collections:
     def _binding_key(self, binding: Binding, depth: int) -> Key:
         source = self.alias_source(binding)
         if source is not None:
-            key = self.key_of(source, depth + 1)
+            key = self._key_of(source, depth + 1)
             if key is not None:
                 return key
         destructured = self._destructured_from(binding)
         if destructured is not None:
-            base = self.key_of(destructured[0], depth + 1)
+            base = self._key_of(destructured[0], depth + 1)
             if base is not None:
                 return base.child(destructured[1])
         if binding.kind is BindingKind.CLASS and binding.declaration is not None:
