@@ -251,3 +251,24 @@ def test_calls_named_finds_plain_member_and_wrapped_callees_in_source_order() ->
     assert model.calls_named("missing") == []
     body = model.functions[0][0]
     assert [c.text.decode() for c in model.calls_within(body)] == ["on!(g)"]
+
+
+def test_assignment_groups_hold_every_assignment_of_their_shape() -> None:
+    source = ("o[k] = 1;\no[k] += 1;\no[k]++;\nthis.x = 1;\n(this as any).y = 2;\na.b += 's';\na.b = 1;\n"
+              "x = x.concat(y);\nx = [...x, ...y, z];\nx = ([...x]) as T[];\n(o as any)[k] = 1;\n(p[k]) = 1;\nx = f();\n"
+              "type T = { [k: string]: number };\n")
+    model = _model_of(source, "x.ts")
+
+    def texts(*groups: str, **kw: tuple[str, ...]) -> list[str]:
+        return [n.text.decode() for n in model.assignments(*groups, **kw)]
+
+    assert texts("assign.subscript") == ["o[k] = 1", "(o as any)[k] = 1", "o[k] += 1", "o[k]++"]
+    assert texts("assign.this") == ["this.x = 1", "(this as any).y = 2"]
+    assert texts("assign.augmember") == ["a.b += 's'"]
+    # a spread matches once per element: each assignment is listed once
+    assert texts("assign.copy") == ["x = x.concat(y)", "x = [...x, ...y, z]", "x = ([...x]) as T[]"]
+    assert texts("assign.wrapped") == ["(p[k]) = 1"]
+    # several groups: each node once, type by type, in source order within a type
+    assert texts("assign.subscript", "assign.wrapped") == [
+        "o[k] = 1", "(o as any)[k] = 1", "(p[k]) = 1", "o[k] += 1", "o[k]++"]
+    assert texts("assign.subscript", types=("update_expression",)) == ["o[k]++"]

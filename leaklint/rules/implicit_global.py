@@ -11,6 +11,7 @@ from leaklint.syntax import member_path, string_value, text, unwrap
 
 RULE_ID = "implicit-global"
 
+ASSIGNMENTS = ("assignment_expression", "augmented_assignment_expression")
 GROWTH_METHODS = frozenset({"push", "unshift", "set", "add", "splice", "concat"})
 
 
@@ -37,7 +38,7 @@ def _undeclared_assignments(ctx: RuleContext) -> None:
 def _sloppy_this(ctx: RuleContext) -> None:
     """`this.x = ...` in a plain sloppy function called as `f()`: `this` is the global object."""
     model = ctx.model
-    for node in model.nodes_of("assignment_expression", "augmented_assignment_expression"):
+    for node in model.assignments("assign.this", "assign.wrapped", types=ASSIGNMENTS):
         left = unwrap(node.child_by_field_name("left"))
         if left is None or left.type != "member_expression":
             continue
@@ -97,8 +98,8 @@ def _global_object_growth(ctx: RuleContext) -> None:
     """Growing data hung on the global object by code that runs repeatedly."""
     model = ctx.model
     lifetime = model.lifetime
-    for node in (*model.calls_named(*GROWTH_METHODS), *model.nodes_of("assignment_expression",
-                                                                      "augmented_assignment_expression")):
+    for node in (*model.calls_named(*GROWTH_METHODS),
+                 *model.assignments("assign.subscript", "assign.augmember", "assign.wrapped", types=ASSIGNMENTS)):
         if node.type == "call_expression":
             method = callee_name(node)
             target = callee_object(node)

@@ -196,6 +196,38 @@ def has_use_strict(body: ts.Node | None) -> bool:
     return False
 
 
+# what `leaklint.syntax.unwrap` strips
+WRAPPER_KINDS = ("parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
+                 "type_assertion")
+# the assignment groups rules ask for (`SemanticModel.assignments`); each a superset, the rule's own
+# test decides (a wrapped target or value may turn out to be anything)
+ASSIGNMENT_GROUPS = ("assign.subscript", "assign.this", "assign.augmember", "assign.copy", "assign.wrapped")
+
+
+def _assignment_patterns(wrappers: list[str]) -> str:
+    """Assignments grouped by the shape of their target, so that rules need not test every one:
+    `o[k] = v` / `o[k] += v` / `o[k]++` (assign.subscript), `this.x = v` (assign.this), `a.b += v`
+    (assign.augmember), `x = x.concat(...)` / `x = [...x, v]` (assign.copy), a wrapped target
+    such as `(a)[k] = v` or `(this as T).x = v` (assign.wrapped)."""
+    w = " ".join(f"({k})" for k in wrappers)
+    named = "left: [(identifier) (member_expression)]"
+    return "\n".join((
+        "[(assignment_expression left: (subscript_expression))"
+        " (augmented_assignment_expression left: (subscript_expression))"
+        " (update_expression argument: (subscript_expression))] @index.assign.subscript",
+        f"[(assignment_expression left: (member_expression object: [(this) {w}]))"
+        f" (augmented_assignment_expression left: (member_expression object: [(this) {w}]))] @index.assign.this",
+        "(augmented_assignment_expression left: (member_expression)) @index.assign.augmember",
+        f"[(assignment_expression left: [{w}]) (augmented_assignment_expression left: [{w}])"
+        f" (update_expression argument: [{w}])] @index.assign.wrapped",
+        f"(assignment_expression {named} right: (call_expression function: (member_expression"
+        f' property: (property_identifier) @_concat)) (#eq? @_concat "concat")) @index.assign.copy',
+        f"(assignment_expression {named} right: (call_expression function: [{w}])) @index.assign.copy",
+        f"(assignment_expression {named} right: (array (spread_element))) @index.assign.copy",
+        f"(assignment_expression {named} right: [{w}]) @index.assign.copy",
+    ))
+
+
 @lru_cache(maxsize=None)
 def binder_query(language: ts.Language) -> ts.Query:
     """The one query the binder runs, compiled once per grammar."""
@@ -210,6 +242,7 @@ def binder_query(language: ts.Language) -> ts.Query:
     ranges += sorted(k for k in named if (k.endswith("_type") or k.endswith("_annotation")) and k not in ranges)
     if ranges:
         parts.append("[" + " ".join(f"({k})" for k in ranges) + "] @norefs")
+    parts.append(_assignment_patterns([k for k in WRAPPER_KINDS if has(k)]))
     parts.append("[" + " ".join(f"({k}) @index.{k}" for k in sorted(INDEXED) if k in named) + "]")
     return ts.Query(language, "\n".join(parts))
 
@@ -303,10 +336,14 @@ class Binder:
         self.module_scope = top
 
         caps = ts.QueryCursor(binder_query(self.language)).captures(root)
+        caps.pop("_concat", None)
         index = self.index
         for name in [n for n in caps if n.startswith("index.")]:
             # captures come grouped by pattern, not in source order: `SemanticModel` sorts on first use
-            index[name[6:]] = [(n, None) for n in caps.pop(name)]
+            nodes = caps.pop(name)
+            if name.startswith("index.assign."):  # `[...a, ...b]` matches once per spread: each node once
+                nodes = {n.id: n for n in nodes}.values()
+            index[name[6:]] = [(n, None) for n in nodes]
         self.callees = caps.pop("callee", [])
         self.wrapped_callees = caps.pop("callee.wrapped", [])
         # an assignment starts where its target does; `x++` too, and `++x` ends where `x` does

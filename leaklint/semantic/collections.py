@@ -113,7 +113,7 @@ def array_growth_targets(model: "SemanticModel") -> Iterator[ts.Node | None]:
         fn = unwrap(node.child_by_field_name("function"))
         if fn is not None and fn.type == "member_expression":
             yield fn.child_by_field_name("object")
-    for node in model.nodes_of("assignment_expression"):
+    for node in model.assignments("assign.subscript", "assign.copy", "assign.wrapped", types=("assignment_expression",)):
         left = unwrap(node.child_by_field_name("left"))
         if left is None:
             continue
@@ -148,7 +148,7 @@ def cache_growth_targets(model: "SemanticModel") -> Iterator[ts.Node | None]:
             args = node.child_by_field_name("arguments")
             if args is not None and args.named_child_count > 1:
                 yield args.named_child(0)
-    for node in model.nodes_of("assignment_expression", "augmented_assignment_expression", "update_expression"):
+    for node in model.assignments("assign.subscript", "assign.wrapped"):
         target = unwrap(node.child_by_field_name("left") or node.child_by_field_name("argument"))
         if target is not None and target.type == "subscript_expression":
             yield target.child_by_field_name("object")

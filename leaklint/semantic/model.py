@@ -41,6 +41,9 @@ def _outer_first(entry: tuple[ts.Node, object]) -> tuple[int, int]:
     return entry[0].start_byte, -entry[0].end_byte
 
 
+ASSIGNMENT_TYPES = ("assignment_expression", "augmented_assignment_expression", "update_expression")
+
+
 def _outer_first_node(node: ts.Node) -> tuple[int, int]:
     return node.start_byte, -node.end_byte
 
@@ -110,6 +113,21 @@ class SemanticModel:
         for t in types:
             for node, _ in self._indexed(t):
                 yield node
+
+    def assignments(self, *groups: str, types: tuple[str, ...] = ASSIGNMENT_TYPES) -> list[ts.Node]:
+        """The assignments, compound assignments and updates of the binder's `groups`
+        (`binder.ASSIGNMENT_GROUPS`) whose node type is one of `types`: each once, type by type in
+        the order of `types`, in source order within a type (as `nodes_of(*types)` lists them).
+        A group is a superset: the caller still tests each node."""
+        found: dict[int, ts.Node] = {}
+        for group in groups:
+            for node, _ in self._indexed(group):
+                found[node.id] = node
+        if len(groups) > 1:
+            nodes = sorted(found.values(), key=_outer_first_node)
+        else:
+            nodes = list(found.values())
+        return [n for t in types for n in nodes if n.type == t]
 
     def calls_named(self, *names: str) -> list[ts.Node]:
         """Calls whose callee's last name is one of `names` (`a.b.on(...)` and `on(...)` are both
