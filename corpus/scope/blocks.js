@@ -75,4 +75,22 @@ function strictBlock() {
   return helper3;
 //       ^ defined:
 }
-module.exports = { shadowing, annexB, annexBClash, strictBlock };
+// a block is a scope because of what it declares, whatever comes first in it
+function laterInBlock() {
+  {
+    setTimeout(function () { return late; });
+//                                  ^ defined: 83 (let)
+    let late = 1;
+  }
+  {
+    if (level) function nested() {}
+    nested;
+//  ^ defined: 86 (function)
+    label: function labelled() {}
+    labelled;
+//  ^ defined: 89 (function)
+  }
+  return late;
+//       ^ defined:
+}
+module.exports = { shadowing, annexB, annexBClash, strictBlock, laterInBlock };

@@ -84,7 +84,6 @@ _PATTERNS: list[tuple[tuple[str, ...], str]] = [
     (("class_static_block",), "(class_static_block) @scope.static"),
     ((), "[(class_declaration) (class)] @scope.class"),
     (("abstract_class_declaration",), "(abstract_class_declaration) @scope.class"),
-    ((), "(statement_block) @scope.block"),
     ((), "[(for_statement) (for_in_statement)] @scope.for"),
     ((), "(catch_clause) @scope.catch"),
     ((), "(switch_body) @scope.switch"),
@@ -165,6 +164,15 @@ _KIND = {
 _ORDER = {"scope": 0, "ambient": 1, "norefs": 1}
 # names declared in the scope around the function/class/namespace whose scope they start in
 _OUTER = frozenset({"decl.function", "decl.class", "decl.namespace"})
+# the captures that declare in the innermost scope around them, which may be a block
+_BLOCK_SCOPED = ("bind.let", "bind.const", "bind.using", "decl.function", "decl.class", "decl.enum",
+                 "decl.namespace", "decl.signature", "decl.import", "ambient")
+# the node kinds that may open a scope (see `_PATTERNS`)
+_SCOPE_NODES = frozenset({"function_declaration", "function_expression", "arrow_function", "method_definition",
+                          "generator_function_declaration", "generator_function", "class_static_block",
+                          "class_declaration", "class", "abstract_class_declaration", "statement_block",
+                          "for_statement", "for_in_statement", "catch_clause", "switch_body", "with_statement",
+                          "internal_module", "module", "program"})
 # names a `declare` statement declares (its namespace and module bodies declare nothing)
 _AMBIENT_DECLS = frozenset({"bind.var", "bind.let", "bind.const", "decl.signature", "decl.class",
                             "decl.namespace", "decl.enum", "decl.function"})
@@ -337,6 +345,7 @@ class Binder:
 
         caps = ts.QueryCursor(binder_query(self.language)).captures(root)
         caps.pop("_concat", None)
+        caps["scope.block"] = self._declaring_blocks(caps)
         index = self.index
         for name in [n for n in caps if n.startswith("index.")]:
             # captures come grouped by pattern, not in source order: `SemanticModel` sorts on first use
@@ -470,6 +479,24 @@ class Binder:
             self._resolve(ref)
             self.writes.append(ref)
         return self
+
+    @staticmethod
+    def _declaring_blocks(caps: dict[str, list[ts.Node]]) -> list[ts.Node]:
+        """The blocks something is declared in. The query does not capture blocks (most declare
+        nothing, and a pattern over a block's statements costs more than the whole query): each
+        block-scoped declaration climbs to the nearest node that may open a scope, and a block
+        found there opens one. `var` hoists past blocks and needs none."""
+        blocks: dict[int, ts.Node] = {}
+        for cap in _BLOCK_SCOPED:
+            for node in caps.get(cap, ()):
+                n = node.parent
+                if cap in _OUTER:  # the function/class/namespace's own name: the scope around it
+                    n = n.parent if n is not None else None
+                while n is not None and n.type not in _SCOPE_NODES:
+                    n = n.parent
+                if n is not None and n.type == "statement_block":
+                    blocks[n.id] = n
+        return list(blocks.values())
 
     def _open(self, name: str, node: ts.Node, stack: list[list], end: int) -> None:
         kind = _SCOPE_KIND[name]
