@@ -57,7 +57,7 @@ def check_file(sf: SourceFile, settings: Settings, report_unused: bool = False, 
 
 
 def _cache_key(cache: Cache, sf: SourceFile, raw: bytes, enabled: tuple[str, ...], report_unused: bool) -> str:
-    return cache.key(sf.display, raw, repr((enabled, report_unused, source_type_context(sf.path))))
+    return cache.key(sf.display, raw, repr((enabled, report_unused, source_type_context(sf.path, sf.real))))
 
 
 def _cached(sf: SourceFile, settings: Settings, report_unused: bool, cache: Cache) -> FileResult | None:

@@ -40,7 +40,7 @@ class Cache:
         self.disabled_reason: str | None = None
 
     def key(self, display: str, raw: bytes, context: str) -> str:
-        h = hashlib.blake2b(digest_size=20)
+        h = hashlib.sha256()  # OpenSSL's, with the CPU's SHA instructions where there are: twice blake2b's speed
         for part in (self.salt.encode(), display.encode("utf-8", "replace"), context.encode(), raw):
             h.update(len(part).to_bytes(8, "little"))
             h.update(part)

@@ -26,6 +26,7 @@ ALWAYS_SKIPPED_DIRS = frozenset({"node_modules", ".git", ".hg", ".svn", ".leakli
 class SourceFile:
     path: Path  # as found (absolute or relative to the cwd)
     display: str  # how it is shown in reports: relative to the cwd when possible, with "/"
+    real: str | None = None  # the real file (links resolved), when discovery knows it
 
 
 class DiscoveryError(Exception):
@@ -146,7 +147,7 @@ def discover(
 
     def add(p: Path) -> None:
         key = _real_file(p)
-        sf = SourceFile(p, display_path(p))
+        sf = SourceFile(p, display_path(p), key)
         if key not in seen or sf.display < seen[key].display:
             seen[key] = sf
 
@@ -262,18 +263,19 @@ _CJS_SYNTAX = re.compile(rb"\brequire\s*\(|\bmodule\.exports\b|\bexports\.\w+\s*
 
 
 @lru_cache(maxsize=4096)
-def _package_type(directory: Path) -> str | None:
+def _package_type(directory: str) -> str | None:
     """The "type" of the nearest package.json at or above directory ("module", "commonjs" or None)."""
-    for d in [directory, *directory.parents]:
-        pj = d / "package.json"
-        try:
-            if pj.is_file():
-                data = json.loads(pj.read_text(encoding="utf-8", errors="replace"))
-                t = data.get("type") if isinstance(data, dict) else None
-                return t if t in ("module", "commonjs") else "commonjs-default"
-        except (OSError, ValueError):
-            return None
-    return None
+    pj = os.path.join(directory, "package.json")
+    try:
+        if os.path.isfile(pj):
+            with open(pj, encoding="utf-8", errors="replace") as fh:
+                data = json.loads(fh.read())
+            t = data.get("type") if isinstance(data, dict) else None
+            return t if t in ("module", "commonjs") else "commonjs-default"
+    except (OSError, ValueError):
+        return None
+    parent = os.path.dirname(directory)
+    return None if parent == directory else _package_type(parent)  # each folder is looked at once
 
 
 def source_type_for(path: str | os.PathLike, source: bytes, has_module_syntax: bool | None = None) -> SourceType:
@@ -290,7 +292,7 @@ def source_type_for(path: str | os.PathLike, source: bytes, has_module_syntax: b
     if has_module_syntax:
         return SourceType.MODULE
     if str(path) not in ("", "-", "<stdin>"):
-        ptype = _package_type(_real_parent(path))
+        ptype = _package_type(os.path.dirname(_real_file(path)))
         if ptype == "module" and ext in (".js", ".jsx"):
             return SourceType.MODULE
         if ptype is not None and ext in (".js", ".jsx"):
@@ -308,17 +310,13 @@ def source_type_of(parsed: ParsedFile, path: str | os.PathLike) -> SourceType:
     return source_type_for(path, parsed.source, module_syntax)
 
 
-def source_type_context(path: Path) -> str | None:
-    """What besides a file's own content decides its source type: the nearest package.json "type"."""
+def source_type_context(path: Path, real: str | None = None) -> str | None:
+    """What besides a file's own content decides its source type: the nearest package.json "type"
+    above the real file (`real`, when discovery has resolved it already)."""
     try:
-        return _package_type(_real_parent(path))
+        return _package_type(os.path.dirname(real or _real_file(path)))
     except OSError:
         return None
-
-
-def _real_parent(path: str | os.PathLike) -> Path:
-    """The real folder a file is in (its own symbolic link followed, then its folder's)."""
-    return Path(os.path.dirname(_real_file(path)))
 
 
 def _real_file(path: str | os.PathLike) -> str:

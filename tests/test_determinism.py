@@ -71,6 +71,24 @@ def test_the_cache_changes_nothing(project: Path, tmp_path: Path) -> None:
     assert any((tmp_path / "cache").rglob("*"))
 
 
+def test_a_cached_result_follows_the_package_type(tmp_path: Path) -> None:
+    """The nearest package.json "type" decides whether a .js file is an ES module (strict: an
+    undeclared write throws instead of leaking), so it is part of the cache key, through links too."""
+    pkg = tmp_path / "pkg"
+    (pkg / "lib").mkdir(parents=True)
+    (pkg / "lib" / "app.js").write_text("function f() { leak = 1; }\nf();\n")
+    (tmp_path / "linked.js").symlink_to(pkg / "lib" / "app.js")
+    cache = str(tmp_path / "cache")
+
+    def findings(*paths: str) -> int:
+        return len(json.loads(leaklint(tmp_path, "--format", "json", "--cache-dir", cache, *paths))["findings"])
+
+    (pkg / "package.json").write_text('{"type": "module"}')
+    assert findings("pkg") == 0 and findings("linked.js") == 0
+    (pkg / "package.json").write_text('{"type": "commonjs"}')
+    assert findings("pkg") == 1 and findings("linked.js") == 1
+
+
 def test_sarif_fingerprints_are_present_unique_and_stable(project: Path) -> None:
     log = json.loads(leaklint(project, "--format", "sarif", "--no-cache", "corpus", "bad"))
     results = log["runs"][0]["results"]
