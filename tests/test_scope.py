@@ -272,3 +272,33 @@ def test_assignment_groups_hold_every_assignment_of_their_shape() -> None:
     assert texts("assign.subscript", "assign.wrapped") == [
         "o[k] = 1", "(o as any)[k] = 1", "(p[k]) = 1", "o[k] += 1", "o[k]++"]
     assert texts("assign.subscript", types=("update_expression",)) == ["o[k]++"]
+
+
+def test_calls_of_a_name_the_binder_does_not_index_are_found_alike() -> None:
+    """`calls_named` answers any name; the binder's query keeps the callees rules ask about, and a
+    call of another name (a local alias of `setInterval`, say) is found by a search of all calls."""
+    from leaklint.semantic.binder import INDEXED_CALLEES
+
+    template = ("NAME(a);\nx.y.NAME(b).NAME(c);\n(z.NAME)(d);\n(NAME as any)(e);\nfunction f() { NAME!(g); }\n"
+                "type T = typeof NAME;\ndeclare function w(): ReturnType<typeof NAME>;\nNAME;\nnew NAME();\n")
+    assert "on" in INDEXED_CALLEES and "every" not in INDEXED_CALLEES
+    indexed = _model_of(template.replace("NAME", "on"), "x.ts")
+    other = _model_of(template.replace("NAME", "every"), "x.ts")
+    assert [c.text.decode().replace("on", "every") for c in indexed.calls_named("on")] == [
+        c.text.decode() for c in other.calls_named("every")]
+    assert len(other.calls_named("every")) == 6
+    assert [c.start_byte for c in other.calls_named("every", "on")] == [c.start_byte for c in other.calls_named("every")]
+
+
+def test_every_callee_name_rules_ask_about_is_indexed() -> None:
+    """A name missing from `INDEXED_CALLEES` would still be found, by a slower search of every call."""
+    from leaklint.rules import listener_leak, uncleared_timer
+    from leaklint.rules.implicit_global import GROWTH_METHODS
+    from leaklint.semantic.binder import INDEXED_CALLEES
+    from leaklint.semantic.collections import ARRAY_GROWTH_CALLS
+
+    asked = (set(ARRAY_GROWTH_CALLS) | GROWTH_METHODS | {"set", "add", "assign", "memoize", "listen", "createServer"}
+             | listener_leak.ADD_METHODS | listener_leak.REMOVE_METHODS | listener_leak.JQUERY_METHODS
+             | {listener_leak.REMOVE_ALL, "setMaxListeners"} | uncleared_timer.TIMER_FUNCTIONS
+             | {"emit", "emitWithAck"})
+    assert asked <= INDEXED_CALLEES

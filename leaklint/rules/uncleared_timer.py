@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import tree_sitter as ts
 
 from leaklint.rules.base import RuleContext
-from leaklint.semantic.imports import module_source
+from leaklint.semantic.imports import may_import, module_source
 from leaklint.semantic.lifetime import GLOBAL_OBJECT_NAMES, call_arguments, callee_name, function_name
 from leaklint.semantic.binder import CLASS_TYPES
 from leaklint.semantic.scope import Binding, BindingKind, SourceType
@@ -117,7 +117,7 @@ def _timer_function(ctx: RuleContext, call: ts.Node) -> str | None:
 
 def _timer_aliases(ctx: RuleContext) -> frozenset[str]:
     """Local names of the timer functions imported under another name: `{ setInterval: every }`."""
-    if b"timers" not in ctx.file.source:
+    if not may_import(ctx.file.source, TIMER_MODULES):
         return frozenset()
     out = set()
     for binding in ctx.model.bindings():

@@ -9,7 +9,9 @@ exported name otherwise.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable
 
 import tree_sitter as ts
 
@@ -18,6 +20,19 @@ from leaklint.syntax import string_value, text, unwrap
 
 if TYPE_CHECKING:
     from leaklint.semantic.model import SemanticModel
+
+
+def may_import(source: bytes, specifiers: Iterable[str]) -> bool:
+    """Whether a file's text holds one of `specifiers` as a whole string literal (`"m"`, `'m'` or
+    `` `m` ``): a file without one has no binding whose `module_source` is one of them (a specifier
+    is compared as written, escapes and all), and its bindings need not be looked at."""
+    return _quoted(frozenset(specifiers)).search(source) is not None
+
+
+@lru_cache(maxsize=32)
+def _quoted(specifiers: frozenset[str]) -> re.Pattern[bytes]:
+    names = b"|".join(re.escape(s.encode("utf-8")) for s in sorted(specifiers))
+    return re.compile(rb"[\"'`](?:" + names + rb")[\"'`]")
 
 
 def module_source(model: "SemanticModel", binding: Binding | None) -> tuple[str, str] | None:

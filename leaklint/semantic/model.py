@@ -9,7 +9,7 @@ from typing import Iterator
 
 import tree_sitter as ts
 
-from leaklint.semantic.binder import FUNCTION_TYPES, Binder
+from leaklint.semantic.binder import FUNCTION_TYPES, INDEXED_CALLEES, Binder
 from leaklint.semantic.lifetime import callee_name
 from leaklint.syntax import ParsedFile, language
 from leaklint.semantic.scope import Binding, Reference, Scope, ScopeKind, SourceType
@@ -68,6 +68,7 @@ class SemanticModel:
         self._index = binder.index
         self._index_sorted: set[str] = set()
         self._calls: dict[str, list[ts.Node]] = {}  # callee name -> its calls, found on first request
+        self._all_calls: list[ts.Node] | None = None  # every call, for names the binder does not index
         self.known_globals = globals_ if globals_ is not None else known_globals()
 
     # --- nodes ----------------------------------------------------------------------------------
@@ -136,10 +137,12 @@ class SemanticModel:
         for name in dict.fromkeys(names):
             calls = self._calls.get(name)
             if calls is None:  # a callee's name node is the call's function or its property
-                calls = self._calls[name] = sorted(
-                    (n.parent if n.parent.type == "call_expression" else n.parent.parent
-                     for n in self._callees_by_name.get(name.encode("utf-8"), ())),
-                    key=_outer_first_node)
+                calls = [n.parent if n.parent.type == "call_expression" else n.parent.parent
+                         for n in self._callees_by_name.get(name.encode("utf-8"), ())]
+                if name not in INDEXED_CALLEES:
+                    calls.extend(self._unindexed_calls(name))
+                calls.sort(key=_outer_first_node)
+                self._calls[name] = calls
             found.extend(calls)
         if len(names) > 1:
             found.sort(key=_outer_first_node)
@@ -161,6 +164,23 @@ class SemanticModel:
             if name:
                 groups.setdefault(name.encode("utf-8"), []).append(wrapper)
         return groups
+
+    def _unindexed_calls(self, name: str) -> list[ts.Node]:
+        """Calls of a name the binder does not index, plain or member (`f()`, `a.f()`), outside types
+        and `declare`: from one query over the whole file, made on the first such name."""
+        if self._all_calls is None:
+            self._all_calls = self.calls_within(self.root)
+        word = name.encode("utf-8")
+        out = []
+        for call in self._all_calls:
+            fn = call.child_by_field_name("function")
+            if fn is not None and fn.type == "member_expression":
+                fn = fn.child_by_field_name("property")
+            elif fn is not None and fn.type != "identifier":
+                continue  # a wrapped callee: among the binder's
+            if fn is not None and fn.text == word and not self._binder.in_norefs(fn.start_byte):
+                out.append(call)
+        return out
 
     def calls_within(self, node: ts.Node) -> list[ts.Node]:
         """Every call inside `node`, in source order (found by a query over that range only)."""
