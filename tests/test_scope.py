@@ -302,3 +302,22 @@ def test_every_callee_name_rules_ask_about_is_indexed() -> None:
              | {listener_leak.REMOVE_ALL, "setMaxListeners"} | uncleared_timer.TIMER_FUNCTIONS
              | {"emit", "emitWithAck"})
     assert asked <= INDEXED_CALLEES
+
+
+def test_import_bindings_are_found_from_the_specifier_strings() -> None:
+    from leaklint.semantic.imports import import_bindings, module_source
+
+    model = _model_of(
+        'import every, { setInterval as tick, clearInterval } from "timers";\n'
+        "import * as t from 'node:timers';\n"
+        'const { setTimeout: later, setImmediate } = require("timers");\n'
+        "const interval = require(`timers`).setInterval;\n"
+        "async function f() { const lazy = (await import('timers')).setTimeout; }\n"
+        'const other = require("timers/promises");\n'
+        "// timers, 'timersx', \"node:timers2\"\n", "x.mjs")
+    found = import_bindings(model, model._binder.source, {"timers", "node:timers"})
+    assert [(b.name, module_source(model, b)) for b in found] == [
+        ("every", ("timers", "default")), ("tick", ("timers", "setInterval")),
+        ("clearInterval", ("timers", "clearInterval")), ("t", ("node:timers", "*")),
+        ("later", ("timers", "setTimeout")), ("setImmediate", ("timers", "setImmediate")),
+        ("interval", ("timers", "setInterval")), ("lazy", ("timers", "setTimeout"))]

@@ -22,7 +22,7 @@ from leaklint.semantic.collections import (
     collections,
     is_static,
 )
-from leaklint.semantic.imports import may_import, module_source
+from leaklint.semantic.imports import import_bindings, module_source
 from leaklint.semantic.lifetime import call_arguments
 from leaklint.semantic.scope import Binding, BindingKind
 from leaklint.syntax import member_path, string_value, text, unwrap, walk
@@ -104,8 +104,8 @@ def _library_memoizers(ctx: RuleContext, index: Collections) -> None:
 def _memoizer_calls(ctx: RuleContext) -> Iterator[ts.Node]:
     """Calls whose callee starts with a name imported from a memoize library, or the global `_`."""
     model = ctx.model
-    roots = [r.node for b in model.bindings() if b.kind is not BindingKind.PARAM and _is_memoize_import(ctx, b)
-             for r in b.references if not r.is_init] if may_import(ctx.file.source, LIBRARY_SPECIFIERS) else []
+    roots = [r.node for b in import_bindings(model, ctx.file.source, LIBRARY_SPECIFIERS)
+             if b.kind is not BindingKind.PARAM and _is_memoize_import(ctx, b) for r in b.references if not r.is_init]
     for call in model.calls_named("memoize"):  # the global `_`: only `_.memoize(...)` is a memoizer
         fn = unwrap(call.child_by_field_name("function"))
         if fn is not None and fn.type == "member_expression" and model.is_global_name(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import tree_sitter as ts
 
 from leaklint.rules.base import RuleContext
-from leaklint.semantic.imports import may_import, module_source
+from leaklint.semantic.imports import import_bindings, module_source
 from leaklint.semantic.lifetime import GLOBAL_OBJECT_NAMES, call_arguments, callee_name, function_name
 from leaklint.semantic.binder import CLASS_TYPES
 from leaklint.semantic.scope import Binding, BindingKind, SourceType
@@ -117,10 +117,8 @@ def _timer_function(ctx: RuleContext, call: ts.Node) -> str | None:
 
 def _timer_aliases(ctx: RuleContext) -> frozenset[str]:
     """Local names of the timer functions imported under another name: `{ setInterval: every }`."""
-    if not may_import(ctx.file.source, TIMER_MODULES):
-        return frozenset()
     out = set()
-    for binding in ctx.model.bindings():
+    for binding in import_bindings(ctx.model, ctx.file.source, TIMER_MODULES):
         if binding.kind in (BindingKind.IMPORT, BindingKind.CONST, BindingKind.LET, BindingKind.VAR):
             source = module_source(ctx.model, binding)
             if source is not None and source[0] in TIMER_MODULES and source[1] in TIMER_FUNCTIONS:

@@ -16,23 +16,44 @@ from typing import TYPE_CHECKING, Iterable
 import tree_sitter as ts
 
 from leaklint.semantic.scope import Binding, BindingKind
-from leaklint.syntax import string_value, text, unwrap
+from leaklint.syntax import string_value, text, unwrap, walk
 
 if TYPE_CHECKING:
     from leaklint.semantic.model import SemanticModel
 
 
-def may_import(source: bytes, specifiers: Iterable[str]) -> bool:
-    """Whether a file's text holds one of `specifiers` as a whole string literal (`"m"`, `'m'` or
-    `` `m` ``): a file without one has no binding whose `module_source` is one of them (a specifier
-    is compared as written, escapes and all), and its bindings need not be looked at."""
-    return _quoted(frozenset(specifiers)).search(source) is not None
-
-
 @lru_cache(maxsize=32)
 def _quoted(specifiers: frozenset[str]) -> re.Pattern[bytes]:
+    """A string literal spelled exactly like one of `specifiers`: `module_source` compares a
+    specifier as written (escapes are not decoded), so every import of one holds this text."""
     names = b"|".join(re.escape(s.encode("utf-8")) for s in sorted(specifiers))
     return re.compile(rb"[\"'`](?:" + names + rb")[\"'`]")
+
+
+def import_bindings(model: "SemanticModel", source: bytes, specifiers: Iterable[str]) -> list[Binding]:
+    """The bindings an `import` of one of `specifiers` declares, and those of a declaration whose
+    value is a `require`/`import()` of one (or a member of it): found from the specifiers' string
+    literals, not by looking at every binding. Candidates: `module_source` tells what each holds."""
+    out: list[Binding] = []
+    root = model.root
+    for m in _quoted(frozenset(specifiers)).finditer(source):
+        node = root.descendant_for_byte_range(m.start(), m.end())
+        for _ in range(8):  # string, arguments, call, await, parentheses, member, declarator
+            if node is None or node.type in ("variable_declarator", "import_statement"):
+                break
+            node = node.parent
+        if node is None or node.type not in ("variable_declarator", "import_statement"):
+            continue
+        names = node.child_by_field_name("name") if node.type == "variable_declarator" else next(
+            (c for c in node.named_children if c.type in ("import_clause", "import_require_clause")), None)
+        if names is None:
+            continue
+        for n in walk(names):
+            if n.type in ("identifier", "shorthand_property_identifier_pattern"):
+                binding = model.resolve(n)
+                if binding is not None and binding.node == n and binding not in out:
+                    out.append(binding)
+    return out
 
 
 def module_source(model: "SemanticModel", binding: Binding | None) -> tuple[str, str] | None:
