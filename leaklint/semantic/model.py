@@ -280,12 +280,13 @@ class SemanticModel:
     # --- structure ------------------------------------------------------------------------------
 
     def enclosing_functions(self, node: ts.Node) -> Iterator[ts.Node]:
-        """The chain of enclosing functions, innermost first."""
-        a = node.parent
-        while a is not None:
-            if a.type in FUNCTION_TYPES:
-                yield a
-            a = a.parent
+        """The chain of enclosing functions, innermost first: read from the scopes (every function
+        opens one), since climbing with `Node.parent` costs a descent from the root per step."""
+        s: Scope | None = self.scope_at(node)
+        while s is not None:
+            if s.kind is ScopeKind.FUNCTION and s.node.type in FUNCTION_TYPES:
+                yield s.node
+            s = s.parent
 
     def enclosing_function(self, node: ts.Node) -> ts.Node | None:
         return next(self.enclosing_functions(node), None)
