@@ -133,6 +133,8 @@ _PATTERNS: list[tuple[tuple[str, ...], str]] = [
     # calls by the name they call: `f(...)` and `a.b.f(...)` are both calls of "f"; a callee in
     # parentheses or a TypeScript wrapper is unwrapped in Python
     ((), "(call_expression function: (parenthesized_expression) @callee.wrapped)"),
+    # `new C(...)` by the name it constructs (see `SemanticModel.constructions`)
+    ((), "(new_expression constructor: (identifier)) @construct"),
     (("non_null_expression",), "(call_expression function: [(non_null_expression) (as_expression)"
                                " (satisfies_expression)] @callee.wrapped)"),
     (("type_assertion",), "(call_expression function: (type_assertion) @callee.wrapped)"),
@@ -278,6 +280,7 @@ class Binder:
         # TypeScript wrappers, outside types and `declare`: see `SemanticModel.calls_named`
         self.callees: list[ts.Node] = []
         self.wrapped_callees: list[ts.Node] = []
+        self.constructs: list[ts.Node] = []  # `new C(...)` whose constructor is a plain name
         self.writes: list[Reference] = []  # every write that is not a declaration's own
         self.global_scope: Scope
         self.module_scope: Scope  # the scope top-level declarations go to
@@ -363,6 +366,7 @@ class Binder:
             index[name[6:]] = [(n, None) for n in nodes]
         self.callees = caps.pop("callee", [])
         self.wrapped_callees = caps.pop("callee.wrapped", [])
+        self.constructs = caps.pop("construct", [])
         # an assignment starts where its target does; `x++` too, and `++x` ends where `x` does
         assigned = {n.start_byte: n for n in caps.pop("write.expr", ())}
         updated_from: dict[int, ts.Node] = {}
@@ -471,6 +475,7 @@ class Binder:
                     index[t] = [e for e in entries if not self.in_norefs(e[0].start_byte)]
             self.callees = [n for n in self.callees if not self.in_norefs(n.start_byte)]
             self.wrapped_callees = [n for n in self.wrapped_callees if not self.in_norefs(n.start_byte)]
+            self.constructs = [n for n in self.constructs if not self.in_norefs(n.start_byte)]
         for node, rw, target in targets:
             start = node.start_byte
             if start in self._refs:
@@ -669,6 +674,7 @@ class Binder:
         self.writes = []
         self.callees = []
         self.wrapped_callees = []
+        self.constructs = []
 
     # --- resolution -----------------------------------------------------------------------------
 

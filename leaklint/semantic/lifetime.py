@@ -485,12 +485,9 @@ class Lifetime:
             binding = self.model.resolve(n) if n is not None else None
         if binding is None:
             return []
-        out = []
-        for ref in binding.references:
-            p = ref.node.parent
-            if p is not None and p.type == "new_expression" and p.child_by_field_name("constructor") == ref.node:
-                out.append(p)
-        return out
+        model = self.model
+        return [expr for expr in model.constructions(binding.name)
+                if model.resolve(expr.child_by_field_name("constructor")) is binding]
 
     def subclasses(self, cls: ts.Node) -> list[ts.Node]:
         """Classes of this file that extend `cls` directly (`class B extends A`)."""

@@ -165,6 +165,20 @@ class SemanticModel:
                 groups.setdefault(name.encode("utf-8"), []).append(wrapper)
         return groups
 
+    def constructions(self, name: str) -> list[ts.Node]:
+        """`new name(...)` expressions (the constructor a plain identifier), outside types, in
+        source order: whichever binding each name resolves to."""
+        return self._constructions_by_name.get(name.encode("utf-8"), [])
+
+    @cached_property
+    def _constructions_by_name(self) -> dict[bytes, list[ts.Node]]:
+        groups: dict[bytes, list[ts.Node]] = {}
+        for expr in sorted(self._binder.constructs, key=_outer_first_node):
+            ctor = expr.child_by_field_name("constructor")
+            if ctor is not None:
+                groups.setdefault(ctor.text, []).append(expr)
+        return groups
+
     def _unindexed_calls(self, name: str) -> list[ts.Node]:
         """Calls of a name the binder does not index, plain or member (`f()`, `a.f()`), outside types
         and `declare`: from one query over the whole file, made on the first such name."""
