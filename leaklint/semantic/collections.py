@@ -457,6 +457,8 @@ class Collections:
     def kind(self, key: Key) -> str | None:
         """What the collection was created as: ARRAY, OBJECT, MAP, SET, WEAK, BOUNDED, NODE_CACHE, or None."""
         kinds = {self.value_kind(v) for v in self.values(key, assignments=False)} - {None}
+        if not kinds and key.root[0] == "binding" and not key.path and key.root[1].kind is BindingKind.CONST:
+            return None  # a `const` holds its initialiser: no assignment gives it another value
         if not kinds:  # `let cache; ... cache = {}` at start-up
             kinds = {self.value_kind(v) for v in self.values(key)} - {None}
         for k in (WEAK, BOUNDED):
