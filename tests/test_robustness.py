@@ -551,3 +551,29 @@ def test_the_audit_hook_sees_what_it_forbids(audited: dict, project: Path) -> No
         fh.write("x")
     audited["on"] = False
     assert [event for event, _ in audited["seen"]] == ["socket.getaddrinfo", "open"]
+
+
+def test_the_cyclic_gc_is_paused_while_a_file_is_analysed_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large file's model is millions of objects: the collector must not walk them again and again
+    while it is built and read, and it runs again afterwards (or stays off if it was off)."""
+    import gc
+
+    from leaklint import checker
+
+    seen: list[bool] = []
+
+    class Probe:
+        @staticmethod
+        def check(ctx: object) -> None:
+            seen.append(gc.isenabled())
+
+    monkeypatch.setitem(checker.REGISTRY, "implicit-global", Probe)
+    assert gc.isenabled()
+    check_text("leak = 1;\n", "a.js")
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        check_text("leak = 1;\n", "a.js")
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
