@@ -5,11 +5,12 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
 from pathlib import Path
 from typing import Callable, Iterable
 
 from leaklint import __version__
-from leaklint.cache import Cache
+from leaklint.cache import Cache, Manifest
 from leaklint.checker import cacheable, check_source, too_big
 from leaklint.docs import load_docs
 from leaklint.files import SourceFile, discover, source_type_context
@@ -60,13 +61,30 @@ def _cache_key(cache: Cache, sf: SourceFile, raw: bytes, enabled: tuple[str, ...
     return cache.key(sf.display, raw, repr((enabled, report_unused, source_type_context(sf.path, sf.real))))
 
 
-def _cached(sf: SourceFile, settings: Settings, report_unused: bool, cache: Cache) -> FileResult | None:
-    """The result of `sf` when it needs no analysis: in the cache, unreadable, or with no rule enabled."""
+def _cached(sf: SourceFile, settings: Settings, report_unused: bool, cache: Cache,
+            manifest: Manifest | None = None) -> FileResult | None:
+    """The result of `sf` when it needs no analysis: unchanged since the manifest saw it, in the
+    cache, unreadable, or with no rule enabled."""
+    st = None
+    if manifest is not None:
+        checked_ns = time.time_ns()  # before the file is looked at: see `Manifest.RACY_NS`
+        try:
+            st = os.stat(sf.path)
+        except OSError:
+            st = None
+        if st is not None and stat.S_ISREG(st.st_mode):
+            context = source_type_context(sf.path, sf.real)
+            hit = manifest.get(sf.display, st, repr(context))
+            if hit is not None:
+                return hit
     ready = _prepare(sf, settings)
     if isinstance(ready, FileResult):
         return ready
     raw, enabled = ready
-    return cache.get(_cache_key(cache, sf, raw, enabled, report_unused))
+    hit = cache.get(_cache_key(cache, sf, raw, enabled, report_unused))
+    if hit is not None and manifest is not None and st is not None and stat.S_ISREG(st.st_mode):
+        manifest.record(sf.display, st, checked_ns, repr(source_type_context(sf.path, sf.real)), hit)
+    return hit
 
 
 def _prepare(sf: SourceFile, settings: Settings) -> tuple[bytes, tuple[str, ...]] | FileResult:
@@ -166,13 +184,15 @@ def check_paths(
     if cache_dir is not None:
         # hits are read here: an unchanged tree starts no worker and analyses nothing
         cache = Cache(cache_dir, settings.cache_key())
+        manifest = Manifest(cache, report_unused)
         todo = []
         for f in files:
-            hit = _cached(f, settings, report_unused, cache)
+            hit = _cached(f, settings, report_unused, cache, manifest)
             if hit is None:
                 todo.append(f)
             else:
                 results.append(hit)
+        manifest.save()
         if progress and results:
             progress(len(results), len(files))
     tasks = [(f, settings, report_unused, cache_dir) for f in todo]

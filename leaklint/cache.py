@@ -76,6 +76,74 @@ class Cache:
             _ensure_gitignore(self.dir.parent)
 
 
+class Manifest:
+    """What the last runs found per file, with the file's status (inode, size, modification and
+    change times) when it was read: a file whose status has not changed since is not read and
+    hashed again, its result is taken from here (git's index works so). The per-file entries of
+    `Cache` stay the reference; this is a shortcut to them, one file per settings, written whole
+    (a temporary file renamed over it) and only when something was added: concurrent runs leave
+    one of their manifests, and every entry is checked against the file before it is used.
+
+    A file changed less than `RACY_NS` before it was read is never taken from here: a later change
+    in the same tick of a coarse file-system clock would leave its modification time as it was."""
+
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, cache: Cache, report_unused: bool) -> None:
+        tag = hashlib.sha256(f"{cache.salt}\0{report_unused}".encode()).hexdigest()[:16]
+        self.path = os.path.join(cache._dir, f"manifest-{tag}.json")
+        self.cache = cache
+        self.entries: dict[str, list[Any]] = {}
+        self.added = False
+        try:
+            with open(self.path, "rb") as fh:
+                data = json.loads(fh.read())
+            if isinstance(data, dict) and isinstance(data.get("files"), dict):
+                self.entries = data["files"]
+        except (OSError, ValueError):
+            pass
+
+    @staticmethod
+    def _status(st: os.stat_result) -> list[int]:
+        return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+    def get(self, display: str, st: os.stat_result, context: str) -> FileResult | None:
+        entry = self.entries.get(display)
+        if not isinstance(entry, list) or len(entry) != 4:
+            return None
+        status, checked_ns, ctx, data = entry
+        if status != self._status(st) or ctx != context or not isinstance(checked_ns, int) \
+                or st.st_mtime_ns + self.RACY_NS >= checked_ns:
+            return None
+        if data is None:  # nothing found in the file
+            return FileResult(display)
+        try:
+            return _result(data)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def record(self, display: str, st: os.stat_result, checked_ns: int, context: str, result: FileResult) -> None:
+        """`result` is that of the content read after `st` was taken, at `checked_ns` or later."""
+        empty = not (result.findings or result.suppressed or result.notifications) and result.path == display
+        self.entries[display] = [self._status(st), checked_ns, context, None if empty else _data(result)]
+        self.added = True
+
+    def save(self) -> None:
+        if not self.added or self.cache.disabled_reason is not None:
+            return
+        try:
+            os.makedirs(self.cache._dir, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.cache._dir, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"files": self.entries}, fh, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self.path)
+        except OSError:
+            try:
+                os.unlink(tmp)  # type: ignore[possibly-undefined]
+            except (OSError, UnboundLocalError):
+                pass
+
+
 def _ensure_gitignore(root: Path) -> None:
     gi = root / ".gitignore"
     if not gi.exists():

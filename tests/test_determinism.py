@@ -71,6 +71,39 @@ def test_the_cache_changes_nothing(project: Path, tmp_path: Path) -> None:
     assert any((tmp_path / "cache").rglob("*"))
 
 
+def test_unchanged_files_are_taken_from_the_manifest_and_changed_ones_are_not(tmp_path: Path) -> None:
+    """A warm run takes a file whose status (inode, size, times) has not changed from the manifest
+    without reading it; any change of the file, even one that keeps its size and modification
+    time, is seen."""
+    src = tmp_path / "src"
+    src.mkdir()
+    files = {f"f{i}.js": f"function f{i}() {{ leak{i} = 1; }}\nf{i}();\n" for i in range(3)}
+    old = 1_600_000_000
+    for name, text in files.items():
+        (src / name).write_text(text)
+        os.utime(src / name, (old, old))  # written long ago: no change can hide in the same clock tick
+    cache = str(tmp_path / "cache")
+
+    def report() -> list[tuple[str, str]]:
+        out = json.loads(leaklint(tmp_path, "--format", "json", "--cache-dir", cache, "src"))
+        return sorted((f["path"], f["message"]) for f in out["findings"])
+
+    reference = json.loads(leaklint(tmp_path, "--format", "json", "--no-cache", "src"))
+    expected = sorted((f["path"], f["message"]) for f in reference["findings"])
+    assert len(expected) == 3
+    assert report() == expected  # cold: analysed, and cached
+    assert report() == expected  # warm: from the cache, recorded in the manifest
+    (manifest,) = (tmp_path / "cache").rglob("manifest-*.json")
+    assert len(json.loads(manifest.read_text())["files"]) == 3
+    assert report() == expected  # from the manifest
+
+    # the same size, the same modification time, another name: only the change time tells
+    (src / "f1.js").write_text(files["f1.js"].replace("leak1", "lost1"))
+    os.utime(src / "f1.js", (old, old))
+    assert report() == sorted(expected[:1] + [(e[0], e[1].replace("leak1", "lost1")) for e in expected[1:2]]
+                              + expected[2:])
+
+
 def test_a_cached_result_follows_the_package_type(tmp_path: Path) -> None:
     """The nearest package.json "type" decides whether a .js file is an ES module (strict: an
     undeclared write throws instead of leaking), so it is part of the cache key, through links too."""
