@@ -62,10 +62,11 @@ def _cache_key(cache: Cache, sf: SourceFile, raw: bytes, enabled: tuple[str, ...
 
 
 def _cached(sf: SourceFile, settings: Settings, report_unused: bool, cache: Cache,
-            manifest: Manifest | None = None) -> FileResult | None:
+            manifest: Manifest | None = None,
+            seen: dict[str, tuple[os.stat_result, int, str]] | None = None) -> FileResult | None:
     """The result of `sf` when it needs no analysis: unchanged since the manifest saw it, in the
-    cache, unreadable, or with no rule enabled."""
-    st = None
+    cache, unreadable, or with no rule enabled. The file's status before it is read goes to
+    `seen`, for the manifest to record with the result."""
     if manifest is not None:
         checked_ns = time.time_ns()  # before the file is looked at: see `Manifest.RACY_NS`
         try:
@@ -73,18 +74,17 @@ def _cached(sf: SourceFile, settings: Settings, report_unused: bool, cache: Cach
         except OSError:
             st = None
         if st is not None and stat.S_ISREG(st.st_mode):
-            context = source_type_context(sf.path, sf.real)
-            hit = manifest.get(sf.display, st, repr(context))
+            context = repr(source_type_context(sf.path, sf.real))
+            hit = manifest.get(sf.display, st, context)
             if hit is not None:
                 return hit
+            if seen is not None:
+                seen[sf.display] = (st, checked_ns, context)
     ready = _prepare(sf, settings)
     if isinstance(ready, FileResult):
         return ready
     raw, enabled = ready
-    hit = cache.get(_cache_key(cache, sf, raw, enabled, report_unused))
-    if hit is not None and manifest is not None and st is not None and stat.S_ISREG(st.st_mode):
-        manifest.record(sf.display, st, checked_ns, repr(source_type_context(sf.path, sf.real)), hit)
-    return hit
+    return cache.get(_cache_key(cache, sf, raw, enabled, report_unused))
 
 
 def _prepare(sf: SourceFile, settings: Settings) -> tuple[bytes, tuple[str, ...]] | FileResult:
@@ -181,18 +181,19 @@ def check_paths(
     jobs = default_jobs() if jobs is None else max(1, jobs)
     results: list[FileResult] = []
     todo = files
+    manifest: Manifest | None = None
+    seen: dict[str, tuple[os.stat_result, int, str]] = {}  # status of each file before it was read
     if cache_dir is not None:
         # hits are read here: an unchanged tree starts no worker and analyses nothing
         cache = Cache(cache_dir, settings.cache_key())
         manifest = Manifest(cache, report_unused)
         todo = []
         for f in files:
-            hit = _cached(f, settings, report_unused, cache, manifest)
+            hit = _cached(f, settings, report_unused, cache, manifest, seen)
             if hit is None:
                 todo.append(f)
             else:
                 results.append(hit)
-        manifest.save()
         if progress and results:
             progress(len(results), len(files))
     tasks = [(f, settings, report_unused, cache_dir) for f in todo]
@@ -212,6 +213,12 @@ def check_paths(
                 results.append(r)
                 if progress:
                     progress(len(results), len(files))
+    if manifest is not None:
+        for r in results:
+            status = seen.get(r.path)
+            if status is not None and cacheable(r):
+                manifest.record(r.path, *status, r)
+        manifest.save()
     return collect(results, settings, len(files), notes)
 
 
