@@ -43,7 +43,7 @@ from leaklint.syntax import FUNCTION_TYPES, string_value
 
 CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
 # nodes indexed for the rules and the lifetime analysis (functions are indexed too); calls are
-# indexed by their callee's name instead (see `callees`)
+# indexed by their callee's name instead (see `calls`)
 INDEXED = frozenset(
     {
         "assignment_expression",
@@ -132,12 +132,12 @@ _PATTERNS: list[tuple[tuple[str, ...], str]] = [
                                " (as_expression) (satisfies_expression)] @rw)] @rw.expr"),
     # calls by the name they call: `f(...)` and `a.b.f(...)` are both calls of "f"; a callee in
     # parentheses or a TypeScript wrapper is unwrapped in Python
-    ((), "(call_expression function: (parenthesized_expression) @callee.wrapped)"),
+    ((), "(call_expression function: (parenthesized_expression)) @call.wrapped"),
     # `new C(...)` by the name it constructs (see `SemanticModel.constructions`)
     ((), "(new_expression constructor: (identifier)) @construct"),
     (("non_null_expression",), "(call_expression function: [(non_null_expression) (as_expression)"
-                               " (satisfies_expression)] @callee.wrapped)"),
-    (("type_assertion",), "(call_expression function: (type_assertion) @callee.wrapped)"),
+                               " (satisfies_expression)]) @call.wrapped"),
+    (("type_assertion",), "(call_expression function: (type_assertion)) @call.wrapped"),
     # names that are not references
     ((), "(export_specifier alias: (_) @notref)"),
     ((), "(export_statement (export_clause (export_specifier name: (_) @notref)) source: (_))"),
@@ -200,8 +200,8 @@ def has_use_strict(body: ts.Node | None) -> bool:
     return False
 
 
-# the callee names rules ask `SemanticModel.calls_named` about: the query keeps the name nodes of
-# these callees only (a call of another name is found by a search of all calls when asked), which
+# the callee names rules ask `SemanticModel.calls_named` about: the query keeps the calls of
+# these names only (a call of another name is found by a search of all calls when asked), which
 # spares building a map of every call of the file (250,000 in typescript.js)
 INDEXED_CALLEES = frozenset({
     "push", "unshift", "splice", "concat", "set", "add", "assign",  # growth
@@ -259,7 +259,7 @@ def binder_query(language: ts.Language) -> ts.Query:
     parts.append(_assignment_patterns([k for k in WRAPPER_KINDS if has(k)]))
     names = " ".join(f'"{n}"' for n in sorted(INDEXED_CALLEES))
     parts.append("(call_expression function: [(identifier) @callee (member_expression property: (_) @callee)]"
-                 f" (#any-of? @callee {names}))")
+                 f" (#any-of? @callee {names})) @call")
     parts.append("[" + " ".join(f"({k}) @index.{k}" for k in sorted(INDEXED) if k in named) + "]")
     return ts.Query(language, "\n".join(parts))
 
@@ -276,10 +276,10 @@ class Binder:
         self.scope_by_node: dict[int, Scope] = {}
         # indexed nodes by type, with the scope they occur in (None until asked: see `SemanticModel.nodes`)
         self.index: dict[str, list[tuple[ts.Node, Scope | None]]] = {}
-        # the name nodes of callees (`f` of `f()`, `b` of `a.b()`) and the callees in parentheses or
-        # TypeScript wrappers, outside types and `declare`: see `SemanticModel.calls_named`
-        self.callees: list[ts.Node] = []
-        self.wrapped_callees: list[ts.Node] = []
+        # the calls of the names rules ask about (`f()`, `a.b.f()`) and the calls whose callee is in
+        # parentheses or a TypeScript wrapper, outside types and `declare`: see `SemanticModel.calls_named`
+        self.calls: list[ts.Node] = []
+        self.wrapped_calls: list[ts.Node] = []
         self.constructs: list[ts.Node] = []  # `new C(...)` whose constructor is a plain name
         self.writes: list[Reference] = []  # every write that is not a declaration's own
         self.global_scope: Scope
@@ -364,8 +364,9 @@ class Binder:
             if name.startswith("index.assign."):  # `[...a, ...b]` matches once per spread: each node once
                 nodes = {n.id: n for n in nodes}.values()
             index[name[6:]] = [(n, None) for n in nodes]
-        self.callees = caps.pop("callee", [])
-        self.wrapped_callees = caps.pop("callee.wrapped", [])
+        caps.pop("callee", None)  # the name the predicate tests; the call is what is kept
+        self.calls = caps.pop("call", [])
+        self.wrapped_calls = caps.pop("call.wrapped", [])
         self.constructs = caps.pop("construct", [])
         # an assignment starts where its target does; `x++` too, and `++x` ends where `x` does
         assigned = {n.start_byte: n for n in caps.pop("write.expr", ())}
@@ -473,8 +474,8 @@ class Binder:
                     index[t] = [e for e in entries if e[0].id in self.scope_by_node]
                 else:
                     index[t] = [e for e in entries if not self.in_norefs(e[0].start_byte)]
-            self.callees = [n for n in self.callees if not self.in_norefs(n.start_byte)]
-            self.wrapped_callees = [n for n in self.wrapped_callees if not self.in_norefs(n.start_byte)]
+            self.calls = [n for n in self.calls if not self.in_norefs(n.start_byte)]
+            self.wrapped_calls = [n for n in self.wrapped_calls if not self.in_norefs(n.start_byte)]
             self.constructs = [n for n in self.constructs if not self.in_norefs(n.start_byte)]
         for node, rw, target in targets:
             start = node.start_byte
@@ -672,8 +673,8 @@ class Binder:
         self._scopes_sorted = []
         self._refs = {}
         self.writes = []
-        self.callees = []
-        self.wrapped_callees = []
+        self.calls = []
+        self.wrapped_calls = []
         self.constructs = []
 
     # --- resolution -----------------------------------------------------------------------------

@@ -136,9 +136,8 @@ class SemanticModel:
         found: list[ts.Node] = []
         for name in dict.fromkeys(names):
             calls = self._calls.get(name)
-            if calls is None:  # a callee's name node is the call's function or its property
-                calls = [n.parent if n.parent.type == "call_expression" else n.parent.parent
-                         for n in self._callees_by_name.get(name.encode("utf-8"), ())]
+            if calls is None:
+                calls = list(self._calls_by_name.get(name.encode("utf-8"), ()))
                 if name not in INDEXED_CALLEES:
                     calls.extend(self._unindexed_calls(name))
                 calls.sort(key=_outer_first_node)
@@ -149,20 +148,20 @@ class SemanticModel:
         return found
 
     @cached_property
-    def _callees_by_name(self) -> dict[bytes, list[ts.Node]]:
-        """The binder's callee name nodes by name; a wrapped callee (`(a.b)(...)`, `f!(...)`) stands
-        as its wrapper, whose parent is the call as for a plain name."""
+    def _calls_by_name(self) -> dict[bytes, list[ts.Node]]:
+        """The binder's calls by their callee's name: the function's name, or the property's
+        (`a.b.f()`); a wrapped callee (`(a.b)(...)`, `f!(...)`) by the name inside."""
         groups: dict[bytes, list[ts.Node]] = {}
-        for n in self._binder.callees:
-            lst = groups.get(n.text)
-            if lst is None:
-                groups[n.text] = [n]
-            else:
-                lst.append(n)
-        for wrapper in self._binder.wrapped_callees:
-            name = callee_name(wrapper.parent)
+        for call in self._binder.calls:
+            fn = call.child_by_field_name("function")
+            if fn is not None and fn.type == "member_expression":
+                fn = fn.child_by_field_name("property")
+            if fn is not None:
+                groups.setdefault(fn.text, []).append(call)
+        for call in self._binder.wrapped_calls:
+            name = callee_name(call)
             if name:
-                groups.setdefault(name.encode("utf-8"), []).append(wrapper)
+                groups.setdefault(name.encode("utf-8"), []).append(call)
         return groups
 
     def constructions(self, name: str) -> list[ts.Node]:
