@@ -11,6 +11,7 @@ import enum
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Iterator
 
 import tree_sitter as ts
@@ -89,8 +90,14 @@ class LineIndex:
         """The byte offset where each line starts."""
         starts = self._starts
         if starts is None:
-            starts = self._starts = [0]
-            starts.extend(m.end() for m in _NEWLINE.finditer(self.source))
+            source = self.source
+            if b"\r" in source:
+                starts = [0]
+                starts.extend(m.end() for m in _NEWLINE.finditer(source))
+            else:  # only `\n`: the lengths of the lines, summed in C
+                starts = list(accumulate(map((1).__add__, map(len, source.split(b"\n"))), initial=0))
+                starts.pop()
+            self._starts = starts
         return starts
 
     def line_of(self, offset: int) -> int:

@@ -35,8 +35,11 @@ def import_bindings(model: "SemanticModel", source: bytes, specifiers: Iterable[
     value is a `require`/`import()` of one (or a member of it): found from the specifiers' string
     literals, not by looking at every binding. Candidates: `module_source` tells what each holds."""
     out: list[Binding] = []
+    specifiers = frozenset(specifiers)
+    if not any(s.encode("utf-8") in source for s in specifiers):
+        return out  # a plain search first: the pattern, which starts with a quote, scans slower
     root = model.root
-    for m in _quoted(frozenset(specifiers)).finditer(source):
+    for m in _quoted(specifiers).finditer(source):
         node = root.descendant_for_byte_range(m.start(), m.end())
         for _ in range(8):  # string, arguments, call, await, parentheses, member, declarator
             if node is None or node.type in ("variable_declarator", "import_statement"):
