@@ -153,8 +153,10 @@ _SCOPE_KIND = {
     "scope.block": ScopeKind.BLOCK, "scope.for": ScopeKind.FOR, "scope.catch": ScopeKind.CATCH,
     "scope.switch": ScopeKind.SWITCH, "scope.with": ScopeKind.WITH, "scope.tsmodule": ScopeKind.TS_MODULE,
 }
+# tuples, not sets: a test of a set calls Enum.__hash__, Python code, for every scope
+_VARIABLE_SCOPE_KINDS = tuple(VARIABLE_SCOPE_KINDS)
 # scopes created only when something is declared in them
-_LAZY = frozenset({ScopeKind.BLOCK, ScopeKind.FOR, ScopeKind.SWITCH})
+_LAZY = (ScopeKind.BLOCK, ScopeKind.FOR, ScopeKind.SWITCH)
 _KIND = {
     "var": BindingKind.VAR, "let": BindingKind.LET, "const": BindingKind.CONST, "using": BindingKind.USING,
     "param": BindingKind.PARAM, "arrowparam": BindingKind.PARAM, "catch": BindingKind.CATCH,
@@ -301,7 +303,7 @@ class Binder:
 
     def _new_scope(self, kind: ScopeKind, node: ts.Node, parent: Scope | None, strict: bool) -> Scope:
         scope = Scope(kind, node, parent, strict)
-        scope.variable_scope = scope if (kind in VARIABLE_SCOPE_KINDS or parent is None) else parent.variable_scope
+        scope.variable_scope = scope if (kind in _VARIABLE_SCOPE_KINDS or parent is None) else parent.variable_scope
         scope.resolver = self
         if parent is not None:
             parent.children.append(scope)
