@@ -160,6 +160,34 @@ def _work(args: tuple) -> FileResult:
     return check_file(sf, settings, report_unused, cache)
 
 
+def _work_batch(args: tuple) -> list[FileResult]:
+    """A worker's share: several small files, or one large one (see `_batches`)."""
+    files, settings, report_unused, cache_dir = args
+    cache = Cache(cache_dir, settings.cache_key()) if cache_dir is not None else None
+    return [check_file(sf, settings, report_unused, cache) for sf in files]
+
+
+def _batches(files: list[SourceFile], sizes: list[int], jobs: int) -> list[list[SourceFile]]:
+    """Consecutive files (largest first) grouped into batches of about 1/64 of each worker's
+    share of the bytes, 200 files at most. With one task per file the parent process, which
+    hands out tasks and collects results on the workers' CPUs, cost the full corpus 3 s of CPU
+    (12 s -> 10 s of wall time on 2 CPUs with batches); the large files stay alone and go
+    first, so that none is left to finish on its own at the end."""
+    target = max(1, sum(sizes) // (jobs * 64))
+    out: list[list[SourceFile]] = []
+    batch: list[SourceFile] = []
+    weight = 0
+    for sf, size in zip(files, sizes):
+        batch.append(sf)
+        weight += size
+        if weight >= target or len(batch) >= 200:
+            out.append(batch)
+            batch, weight = [], 0
+    if batch:
+        out.append(batch)
+    return out
+
+
 def check_paths(
     paths: Iterable[str],
     settings: Settings | None = None,
@@ -196,21 +224,22 @@ def check_paths(
                 results.append(hit)
         if progress and results:
             progress(len(results), len(files))
-    tasks = [(f, settings, report_unused, cache_dir) for f in todo]
     # biggest files first: one large file does not finish last on its own, and the largest trees
     # are built while the heap is still small (a lower peak than building them after many files)
-    tasks.sort(key=lambda t: -_size(t[0].path))
+    sized = sorted(((f, _size(f.path)) for f in todo), key=lambda t: -t[1])
     if jobs == 1 or len(todo) < 2:
-        for t in tasks:
-            results.append(_work(t))
+        for f, _ in sized:
+            results.append(_work((f, settings, report_unused, cache_dir)))
             if progress:
                 progress(len(results), len(files))
     else:
         from concurrent.futures import ProcessPoolExecutor
 
+        batches = _batches([f for f, _ in sized], [n for _, n in sized], jobs)
+        tasks = [(batch, settings, report_unused, cache_dir) for batch in batches]
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            for r in pool.map(_work, tasks, chunksize=1):
-                results.append(r)
+            for batch_results in pool.map(_work_batch, tasks, chunksize=1):
+                results.extend(batch_results)
                 if progress:
                     progress(len(results), len(files))
     if manifest is not None:

@@ -577,3 +577,14 @@ def test_the_cyclic_gc_is_paused_while_a_file_is_analysed_only(monkeypatch: pyte
         assert seen == [False, False] and not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_files_are_handed_to_workers_in_batches_large_ones_alone() -> None:
+    from leaklint.api import _batches
+
+    sizes = [5_000_000, 3_000_000] + [1_000] * 1_000
+    files = [SourceFile(Path(f"f{i}.js"), f"f{i}.js") for i in range(len(sizes))]
+    batches = _batches(files, sizes, jobs=2)
+    assert batches[0] == files[:1] and batches[1] == files[1:2]  # each over a batch's share
+    assert [f for b in batches for f in b] == files  # every file once, in order
+    assert all(len(b) <= 200 for b in batches) and len(batches) < len(files) // 50
