@@ -104,6 +104,26 @@ def test_unchanged_files_are_taken_from_the_manifest_and_changed_ones_are_not(tm
                               + expected[2:])
 
 
+def test_concurrent_runs_share_a_cache_safely(project: Path, tmp_path: Path) -> None:
+    """Runs that read and write one cache at the same time (entries and manifest are written to a
+    temporary file and renamed) each report what a run without a cache reports, and so does the
+    run after them."""
+    reference = leaklint(project, "--format", "json", "--no-cache", "corpus", "bad")
+    cache = str(tmp_path / "cache")
+    env = {**os.environ, "LEAKLINT_STRICT": "1"}
+    for _ in range(2):
+        procs = [subprocess.Popen([sys.executable, "-m", "leaklint", "check", "--isolated", "--format", "json",
+                                   "--cache-dir", cache, "--jobs", str(jobs), "corpus", "bad"],
+                                  cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for jobs in (1, 2, 1)]
+        outs = [p.communicate(timeout=600) for p in procs]
+        assert all(p.returncode in (0, 1) for p in procs), [err.decode() for _, err in outs]
+        assert [out for out, _ in outs] == [reference] * 3
+    assert leaklint(project, "--format", "json", "--cache-dir", cache, "corpus", "bad") == reference
+    for manifest in (tmp_path / "cache").rglob("manifest-*.json"):
+        json.loads(manifest.read_text())
+
+
 def test_a_cached_result_follows_the_package_type(tmp_path: Path) -> None:
     """The nearest package.json "type" decides whether a .js file is an ES module (strict: an
     undeclared write throws instead of leaking), so it is part of the cache key, through links too."""
