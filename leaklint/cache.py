@@ -91,7 +91,8 @@ class Manifest:
 
     def __init__(self, cache: Cache, report_unused: bool) -> None:
         tag = hashlib.sha256(f"{cache.salt}\0{report_unused}".encode()).hexdigest()[:16]
-        self.path = os.path.join(cache._dir, f"manifest-{tag}.json")
+        self.dir = str(cache.dir)
+        self.path = os.path.join(self.dir, f"manifest-{tag}.json")
         self.cache = cache
         self.entries: dict[str, list[Any]] = {}
         self.added = False
@@ -132,8 +133,8 @@ class Manifest:
         if not self.added or self.cache.disabled_reason is not None:
             return
         try:
-            os.makedirs(self.cache._dir, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.cache._dir, prefix=".tmp-")
+            os.makedirs(self.dir, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump({"files": self.entries}, fh, ensure_ascii=False, separators=(",", ":"))
             os.replace(tmp, self.path)

@@ -97,6 +97,10 @@ def test_unchanged_files_are_taken_from_the_manifest_and_changed_ones_are_not(tm
     assert len(json.loads(manifest.read_text())["files"]) == 3
     assert report() == expected  # from the manifest
 
+    for garbage in (b"{\"files\": {\"src/f0.js\": [1, 2]", b'{"files": {"src/f0.js": [[0, 0, 0, 0], 0, "", {"path": 1}]}}',
+                    b"[]"):
+        manifest.write_bytes(garbage)  # truncated, planted, of another shape: ignored
+        assert report() == expected
     # the same size, the same modification time, another name: only the change time tells
     (src / "f1.js").write_text(files["f1.js"].replace("leak1", "lost1"))
     os.utime(src / "f1.js", (old, old))
