@@ -138,6 +138,7 @@ class Manifest:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump({"files": self.entries}, fh, ensure_ascii=False, separators=(",", ":"))
             os.replace(tmp, self.path)
+            _ensure_gitignore(self.cache.dir.parent)
         except OSError:
             try:
                 os.unlink(tmp)  # type: ignore[possibly-undefined]
