@@ -61,25 +61,22 @@ def _cache_key(cache: Cache, sf: SourceFile, raw: bytes, enabled: tuple[str, ...
     return cache.key(sf.display, raw, repr((enabled, report_unused, source_type_context(sf.path, sf.real))))
 
 
-def _cached(sf: SourceFile, settings: Settings, report_unused: bool, cache: Cache,
-            manifest: Manifest | None = None,
-            seen: dict[str, tuple[os.stat_result, int, str]] | None = None) -> FileResult | None:
+def _cached(sf: SourceFile, settings: Settings, report_unused: bool, cache: Cache, manifest: Manifest,
+            seen: dict[str, tuple[os.stat_result, int, str]]) -> FileResult | None:
     """The result of `sf` when it needs no analysis: unchanged since the manifest saw it, in the
     cache, unreadable, or with no rule enabled. The file's status before it is read goes to
     `seen`, for the manifest to record with the result."""
-    if manifest is not None:
-        checked_ns = time.time_ns()  # before the file is looked at: see `Manifest.RACY_NS`
-        try:
-            st = os.stat(sf.path)
-        except OSError:
-            st = None
-        if st is not None and stat.S_ISREG(st.st_mode):
-            context = repr(source_type_context(sf.path, sf.real))
-            hit = manifest.get(sf.display, st, context)
-            if hit is not None:
-                return hit
-            if seen is not None:
-                seen[sf.display] = (st, checked_ns, context)
+    checked_ns = time.time_ns()  # before the file is looked at: see `Manifest.RACY_NS`
+    try:
+        st = os.stat(sf.path)
+    except OSError:
+        st = None
+    if st is not None and stat.S_ISREG(st.st_mode):
+        context = repr(source_type_context(sf.path, sf.real))
+        hit = manifest.get(sf.display, st, context)
+        if hit is not None:
+            return hit
+        seen[sf.display] = (st, checked_ns, context)
     ready = _prepare(sf, settings)
     if isinstance(ready, FileResult):
         return ready
@@ -154,12 +151,6 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _work(args: tuple) -> FileResult:
-    sf, settings, report_unused, cache_dir = args
-    cache = Cache(cache_dir, settings.cache_key()) if cache_dir is not None else None
-    return check_file(sf, settings, report_unused, cache)
-
-
 def _work_batch(args: tuple) -> list[FileResult]:
     """A worker's share: several small files, or one large one (see `_batches`)."""
     files, settings, report_unused, cache_dir = args
@@ -209,11 +200,11 @@ def check_paths(
     jobs = default_jobs() if jobs is None else max(1, jobs)
     results: list[FileResult] = []
     todo = files
+    cache = Cache(cache_dir, settings.cache_key()) if cache_dir is not None else None
     manifest: Manifest | None = None
     seen: dict[str, tuple[os.stat_result, int, str]] = {}  # status of each file before it was read
-    if cache_dir is not None:
+    if cache is not None:
         # hits are read here: an unchanged tree starts no worker and analyses nothing
-        cache = Cache(cache_dir, settings.cache_key())
         manifest = Manifest(cache, report_unused)
         todo = []
         for f in files:
@@ -229,7 +220,7 @@ def check_paths(
     sized = sorted(((f, _size(f.path)) for f in todo), key=lambda t: -t[1])
     if jobs == 1 or len(todo) < 2:
         for f, _ in sized:
-            results.append(_work((f, settings, report_unused, cache_dir)))
+            results.append(check_file(f, settings, report_unused, cache))
             if progress:
                 progress(len(results), len(files))
     else:

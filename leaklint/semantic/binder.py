@@ -215,13 +215,9 @@ INDEXED_CALLEES = frozenset({
 # what `leaklint.syntax.unwrap` strips
 WRAPPER_KINDS = ("parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
                  "type_assertion")
-# the assignment groups rules ask for (`SemanticModel.assignments`); each a superset, the rule's own
-# test decides (a wrapped target or value may turn out to be anything)
-ASSIGNMENT_GROUPS = ("assign.subscript", "assign.this", "assign.augmember", "assign.copy", "assign.wrapped")
-
-
 def _assignment_patterns(wrappers: list[str]) -> str:
-    """Assignments grouped by the shape of their target, so that rules need not test every one:
+    """Assignments grouped by the shape of their target, so that rules need not test every one
+    (`SemanticModel.assignments`; each group a superset, the rule's own test decides):
     `o[k] = v` / `o[k] += v` / `o[k]++` (assign.subscript), `this.x = v` (assign.this), `a.b += v`
     (assign.augmember), `x = x.concat(...)` / `x = [...x, v]` (assign.copy), a wrapped target
     such as `(a)[k] = v` or `(this as T).x = v` (assign.wrapped)."""

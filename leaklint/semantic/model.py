@@ -48,6 +48,14 @@ def _outer_first_node(node: ts.Node) -> tuple[int, int]:
     return node.start_byte, -node.end_byte
 
 
+def _plain_callee_name(call: ts.Node) -> ts.Node | None:
+    """The name node a call calls by: `f` of `f()`, `f` of `a.b.f()`; None for a wrapped callee."""
+    fn = call.child_by_field_name("function")
+    if fn is not None and fn.type == "member_expression":
+        return fn.child_by_field_name("property")
+    return fn if fn is not None and fn.type == "identifier" else None
+
+
 @lru_cache(maxsize=None)
 def _call_query(lang: ts.Language) -> ts.Query:
     return ts.Query(lang, "(call_expression) @call")
@@ -117,7 +125,7 @@ class SemanticModel:
 
     def assignments(self, *groups: str, types: tuple[str, ...] = ASSIGNMENT_TYPES) -> list[ts.Node]:
         """The assignments, compound assignments and updates of the binder's `groups`
-        (`binder.ASSIGNMENT_GROUPS`) whose node type is one of `types`: each once, type by type in
+        (`assign.subscript`, `assign.this`, ...: see `binder._assignment_patterns`) whose node type is one of `types`: each once, type by type in
         the order of `types`, in source order within a type (as `nodes_of(*types)` lists them).
         A group is a superset: the caller still tests each node."""
         found: dict[int, ts.Node] = {}
@@ -153,11 +161,9 @@ class SemanticModel:
         (`a.b.f()`); a wrapped callee (`(a.b)(...)`, `f!(...)`) by the name inside."""
         groups: dict[bytes, list[ts.Node]] = {}
         for call in self._binder.calls:
-            fn = call.child_by_field_name("function")
-            if fn is not None and fn.type == "member_expression":
-                fn = fn.child_by_field_name("property")
-            if fn is not None:
-                groups.setdefault(fn.text, []).append(call)
+            name = _plain_callee_name(call)
+            if name is not None:
+                groups.setdefault(name.text, []).append(call)
         for call in self._binder.wrapped_calls:
             name = callee_name(call)
             if name:
@@ -186,12 +192,8 @@ class SemanticModel:
         word = name.encode("utf-8")
         out = []
         for call in self._all_calls:
-            fn = call.child_by_field_name("function")
-            if fn is not None and fn.type == "member_expression":
-                fn = fn.child_by_field_name("property")
-            elif fn is not None and fn.type != "identifier":
-                continue  # a wrapped callee: among the binder's
-            if fn is not None and fn.text == word and not self._binder.in_norefs(fn.start_byte):
+            name = _plain_callee_name(call)  # a wrapped callee is among the binder's
+            if name is not None and name.text == word and not self._binder.in_norefs(name.start_byte):
                 out.append(call)
         return out
 
