@@ -7,10 +7,9 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from leaklint import __version__
-from leaklint.cache import Cache, Manifest
 from leaklint.checker import cacheable, check_source, too_big
 from leaklint.docs import load_docs
 from leaklint.files import SourceFile, discover, source_type_context
@@ -18,6 +17,9 @@ from leaklint.findings import FileResult, Notification, NotificationKind, Severi
 from leaklint.report import Report
 from leaklint.rules import REGISTRY
 from leaklint.settings import Settings
+
+if TYPE_CHECKING:  # the cache is imported by the runs that use one: a check of stdin never does
+    from leaklint.cache import Cache, Manifest
 
 
 def _enabled(settings: Settings) -> tuple[str, ...]:
@@ -154,6 +156,8 @@ def default_jobs() -> int:
 def _work_batch(args: tuple) -> list[FileResult]:
     """A worker's share: several small files, or one large one (see `_batches`)."""
     files, settings, report_unused, cache_dir = args
+    from leaklint.cache import Cache
+
     cache = Cache(cache_dir, settings.cache_key()) if cache_dir is not None else None
     return [check_file(sf, settings, report_unused, cache) for sf in files]
 
@@ -200,10 +204,13 @@ def check_paths(
     jobs = default_jobs() if jobs is None else max(1, jobs)
     results: list[FileResult] = []
     todo = files
-    cache = Cache(cache_dir, settings.cache_key()) if cache_dir is not None else None
+    cache: Cache | None = None
     manifest: Manifest | None = None
     seen: dict[str, tuple[os.stat_result, int, str]] = {}  # status of each file before it was read
-    if cache is not None:
+    if cache_dir is not None:
+        from leaklint.cache import Cache, Manifest
+
+        cache = Cache(cache_dir, settings.cache_key())
         # hits are read here: an unchanged tree starts no worker and analyses nothing
         manifest = Manifest(cache, report_unused)
         todo = []

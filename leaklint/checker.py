@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import codecs
 import gc
-import hashlib
 import os
 import re
 import signal
 import threading
 import time
-import traceback
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Callable, Iterator, TypeVar
@@ -70,6 +68,8 @@ def _valid_utf8(raw: bytes, path: str, notes: list[Notification]) -> bytes:
 def fingerprint_findings(findings: list[Finding], lines: LineIndex) -> list[Finding]:
     """Fingerprints that survive unrelated edits: rule, message id and the flagged line's text
     (whitespace-normalised), plus an ordinal among identical triples. No line numbers."""
+    import hashlib  # here: a clean file, such as most an editor checks, never loads OpenSSL
+
     counts: dict[tuple[str, str, str], int] = {}
     out = []
     for f in sorted(findings, key=_findings_order):
@@ -145,6 +145,8 @@ def cacheable(result: FileResult) -> bool:
 def _internal_error(path: str, stage: str, e: BaseException) -> Notification:
     if isinstance(e, RecursionError):
         return Notification(NotificationKind.INTERNAL_ERROR, path, f"{stage} gave up: input nested too deeply")
+    import traceback
+
     frame = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
     where = f" ({os.path.basename(frame.filename)}:{frame.lineno})" if frame else ""
     return Notification(NotificationKind.INTERNAL_ERROR, path,

@@ -156,9 +156,11 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
 
         # the lines the columns count in: BOM and UTF-16 decoded, and only CR, LF, CRLF break lines
         index = LineIndex(decode_source(raw, name)[0] or b"")
-        text_lines = [displayable_line(index.line_text(i)) for i in range(1, index.line_count + 1)]
-        report = api.collect([result], settings, 1,
-                             source_line=lambda p, n: text_lines[n - 1] if p == name and 0 < n <= len(text_lines) else "")
+
+        def source_line(p: str, n: int) -> str:  # only the lines a code frame shows are decoded
+            return displayable_line(index.line_text(n)) if p == name and 0 < n <= index.line_count else ""
+
+        report = api.collect([result], settings, 1, source_line=source_line)
     else:
         cdir = None
         if not no_cache and not os.environ.get("LEAKLINT_NO_CACHE"):
