@@ -249,7 +249,7 @@ def test_calls_named_finds_plain_member_and_wrapped_callees_in_source_order() ->
         "on(a)", "x.y.on(b).on(c)", "x.y.on(b)", "(z.on)(d)", "(on as any)(e)", "on!(g)"]
     assert [c.text.decode() for c in model.calls_named("off", "on")][-1] == "handler.off(h)"
     assert model.calls_named("missing") == []
-    body = model.functions[0][0]
+    body = next(s.node for s in model.scopes if s.node.type == "function_declaration")
     assert [c.text.decode() for c in model.calls_within(body)] == ["on!(g)"]
 
 

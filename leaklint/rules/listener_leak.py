@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import tree_sitter as ts
 
 from leaklint.rules.base import RuleContext
-from leaklint.semantic.binder import CLASS_TYPES, FUNCTION_TYPES
+from leaklint.semantic.binder import CLASS_TYPES
 from leaklint.semantic.cleanup import can_run
 from leaklint.semantic.imports import module_source
 from leaklint.semantic.lifetime import GLOBAL_OBJECT_NAMES, Holder, call_arguments, callee_name, callee_object
 from leaklint.semantic.model import SemanticModel
 from leaklint.semantic.scope import Binding, BindingKind
-from leaklint.syntax import member_path, string_value, text, unwrap, walk
+from leaklint.syntax import FUNCTION_TYPES, member_path, string_value, text, unwrap, walk
 
 RULE_ID = "listener-leak"
 

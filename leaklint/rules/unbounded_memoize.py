@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Iterator
 import tree_sitter as ts
 
 from leaklint.rules.base import RuleContext
-from leaklint.semantic.binder import FUNCTION_TYPES
 from leaklint.semantic.collections import (
     FIELD_TYPES,
     GROW,
@@ -25,7 +24,7 @@ from leaklint.semantic.collections import (
 from leaklint.semantic.imports import import_bindings, module_source
 from leaklint.semantic.lifetime import call_arguments
 from leaklint.semantic.scope import Binding, BindingKind
-from leaklint.syntax import member_path, string_value, text, unwrap, walk
+from leaklint.syntax import FUNCTION_TYPES, member_path, string_value, text, unwrap, walk
 
 if TYPE_CHECKING:
     from leaklint.semantic.model import SemanticModel

@@ -39,21 +39,13 @@ from leaklint.semantic.scope import (
     ScopeKind,
     SourceType,
 )
-from leaklint.syntax import FUNCTION_TYPES, string_value
+from leaklint.syntax import string_value
 
 CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
-# nodes indexed for the rules and the lifetime analysis (functions are indexed too); calls are
-# indexed by their callee's name instead (see `calls`)
-INDEXED = frozenset(
-    {
-        "assignment_expression",
-        "augmented_assignment_expression",
-        "update_expression",
-        "export_statement",
-        "return_statement",
-    }
-    | FUNCTION_TYPES
-)
+# nodes indexed for the rules and the lifetime analysis: only kinds some analysis lists (each
+# capture costs the query about a microsecond); calls are indexed by their callee's name instead
+# (see `calls`), assignments also by the shape of their target (see `_assignment_patterns`)
+INDEXED = frozenset({"assignment_expression", "export_statement", "return_statement"})
 # TypeScript-only subtrees: no runtime names inside (and every node kind named `*_type` or `*_annotation`)
 TYPE_ONLY = (
     "type_annotation",
@@ -468,10 +460,7 @@ class Binder:
         self._scope_starts = [s.node.start_byte for s in self._scopes_sorted]
         if self._norefs_starts:  # types or `declare`: nothing in them is runtime code
             for t, entries in index.items():
-                if t in FUNCTION_TYPES:
-                    index[t] = [e for e in entries if e[0].id in self.scope_by_node]
-                else:
-                    index[t] = [e for e in entries if not self.in_norefs(e[0].start_byte)]
+                index[t] = [e for e in entries if not self.in_norefs(e[0].start_byte)]
             self.calls = [n for n in self.calls if not self.in_norefs(n.start_byte)]
             self.wrapped_calls = [n for n in self.wrapped_calls if not self.in_norefs(n.start_byte)]
             self.constructs = [n for n in self.constructs if not self.in_norefs(n.start_byte)]

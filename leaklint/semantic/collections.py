@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import tree_sitter as ts
 
-from leaklint.semantic.binder import CLASS_TYPES, FUNCTION_TYPES
+from leaklint.semantic.binder import CLASS_TYPES
 from leaklint.semantic.imports import module_source
 from leaklint.semantic.lifetime import Holder, Repeat, call_arguments, callee_name, class_name
 from leaklint.semantic.scope import Binding, BindingKind
-from leaklint.syntax import string_value, text, unwrap, walk
+from leaklint.syntax import FUNCTION_TYPES, string_value, text, unwrap, walk
 
 if TYPE_CHECKING:
     from leaklint.semantic.model import SemanticModel

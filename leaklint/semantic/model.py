@@ -9,9 +9,9 @@ from typing import Iterator
 
 import tree_sitter as ts
 
-from leaklint.semantic.binder import FUNCTION_TYPES, INDEXED_CALLEES, Binder
+from leaklint.semantic.binder import INDEXED_CALLEES, Binder
 from leaklint.semantic.lifetime import callee_name
-from leaklint.syntax import ParsedFile, language
+from leaklint.syntax import FUNCTION_TYPES, ParsedFile, language
 from leaklint.semantic.scope import Binding, Reference, Scope, ScopeKind, SourceType
 
 DEFAULT_ENVIRONMENTS = ("builtin", "node", "commonjs", "browser", "shared-node-browser", "worker")
@@ -218,10 +218,6 @@ class SemanticModel:
                 start <= s.node.start_byte and s.node.end_byte <= end:
             s = s.parent
         return s
-
-    @cached_property
-    def functions(self) -> list[tuple[ts.Node, Scope]]:
-        return sorted(self.nodes(*FUNCTION_TYPES), key=lambda p: p[0].start_byte)
 
     # --- references -----------------------------------------------------------------------------
 
