@@ -245,7 +245,9 @@ def check_paths(
             status = seen.get(r.path)
             if status is not None and cacheable(r):
                 manifest.record(r.path, *status, r)
-        manifest.save()
+        now = time.time_ns()
+        manifest.save(now)
+        cache.prune(now)
     return collect(results, settings, len(files), notes)
 
 

@@ -4,6 +4,11 @@ One small file per entry under `<cache dir>/<version>/`, written to a temporary 
 into place, so concurrent runs never see a partial entry. A corrupt or unreadable entry is a
 miss; an unwritable cache directory disables the cache with one notification.
 
+The cache does not grow without end: an entry not used for `MAX_AGE_NS` (30 days) is deleted,
+by a sweep that runs at most once a day (`Cache.prune`), and so are the folders of other
+leaklint versions left unused that long; the manifest forgets files it has not seen for as long.
+`leaklint clean` deletes the whole folder.
+
 Entries are JSON read back field by field, never pickles: the cache folder may sit inside the
 checked repository, and a planted pickle would run code when loaded.
 """
@@ -13,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -30,6 +36,8 @@ from leaklint.findings import (
 )
 
 DEFAULT_DIR = ".leaklint_cache"
+MAX_AGE_NS = 30 * 24 * 3600 * 10**9  # entries unused for this long are deleted
+PRUNE_EVERY_NS = 24 * 3600 * 10**9  # how often the cache folder is swept for them
 
 
 class Cache:
@@ -50,11 +58,17 @@ class Cache:
         return os.path.join(self._dir, key[:2], key)
 
     def get(self, key: str) -> FileResult | None:
+        path = self._path(key)
         try:
-            with open(self._path(key), "rb") as fh:
-                return _result(json.loads(fh.read()))
+            with open(path, "rb") as fh:
+                result = _result(json.loads(fh.read()))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):  # a miss, whatever is wrong
             return None
+        try:
+            os.utime(path)  # in use: `prune` keeps it
+        except OSError:
+            pass
+        return result
 
     def put(self, key: str, result: FileResult) -> None:
         if self.disabled_reason is not None:
@@ -74,6 +88,61 @@ class Cache:
                 pass
         else:
             _ensure_gitignore(self.dir.parent)
+
+    def prune(self, now_ns: int) -> int:
+        """Delete the entries unused for `MAX_AGE_NS` and the folders of other leaklint versions
+        unused as long; at most once per `PRUNE_EVERY_NS` (a marker file's time says when it last
+        ran). Returns how many entries went. A concurrent run that loses an entry just recomputes it."""
+        if self.disabled_reason is not None:
+            return 0
+        marker = os.path.join(self._dir, ".pruned")
+        try:
+            if os.stat(marker).st_mtime_ns + PRUNE_EVERY_NS > now_ns:
+                return 0
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return 0
+        try:
+            with open(marker, "w", encoding="utf-8"):
+                pass
+        except OSError:
+            return 0
+        limit = now_ns - MAX_AGE_NS
+        removed = 0
+        for folder, _dirs, names in os.walk(self._dir):
+            for name in names:
+                if name.startswith("."):
+                    continue  # the marker, a .gitignore, another run's temporary file
+                path = os.path.join(folder, name)
+                try:
+                    if os.stat(path).st_mtime_ns < limit:
+                        os.unlink(path)
+                        removed += 1
+                except OSError:
+                    pass
+        for other in _other_versions(self.dir):
+            if _last_used_ns(other) < limit:
+                shutil.rmtree(other, ignore_errors=True)
+        return removed
+
+
+def _other_versions(version_dir: Path) -> list[Path]:
+    try:
+        return [p for p in version_dir.parent.iterdir() if p.is_dir() and p != version_dir]
+    except OSError:
+        return []
+
+
+def _last_used_ns(folder: Path) -> int:
+    """When a version's cache folder was last written to (its prune marker, its manifests, itself)."""
+    times = []
+    for p in (folder, folder / ".pruned", *folder.glob("manifest-*.json")):
+        try:
+            times.append(p.stat().st_mtime_ns)
+        except OSError:
+            pass
+    return max(times, default=0)
 
 
 class Manifest:
@@ -95,6 +164,7 @@ class Manifest:
         self.path = os.path.join(self.dir, f"manifest-{tag}.json")
         self.cache = cache
         self.entries: dict[str, list[Any]] = {}
+        self.used: set[str] = set()  # the entries this run found valid or recorded
         self.added = False
         try:
             with open(self.path, "rb") as fh:
@@ -116,22 +186,28 @@ class Manifest:
         if status != self._status(st) or ctx != context or not isinstance(checked_ns, int) \
                 or st.st_mtime_ns + self.RACY_NS >= checked_ns:
             return None
-        if data is None:  # nothing found in the file
-            return FileResult(display)
         try:
-            return _result(data)
+            result = FileResult(display) if data is None else _result(data)  # None: nothing found in the file
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
+        self.used.add(display)
+        return result
 
     def record(self, display: str, st: os.stat_result, checked_ns: int, context: str, result: FileResult) -> None:
         """`result` is that of the content read after `st` was taken, at `checked_ns` or later."""
         empty = not (result.findings or result.suppressed or result.notifications) and result.path == display
         self.entries[display] = [self._status(st), checked_ns, context, None if empty else _data(result)]
+        self.used.add(display)
         self.added = True
 
-    def save(self) -> None:
+    def save(self, now_ns: int) -> None:
+        """Write the manifest if this run added to it, without the entries of files it has not
+        seen for `MAX_AGE_NS` (deleted or renamed files, or paths no run checks any more)."""
         if not self.added or self.cache.disabled_reason is not None:
             return
+        limit = now_ns - MAX_AGE_NS
+        self.entries = {k: e for k, e in self.entries.items() if k in self.used or (
+            isinstance(e, list) and len(e) == 4 and isinstance(e[1], int) and e[1] >= limit)}
         try:
             os.makedirs(self.dir, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
@@ -146,13 +222,24 @@ class Manifest:
                 pass
 
 
+_GITIGNORE = "# created by leaklint\n*\n"
+
+
 def _ensure_gitignore(root: Path) -> None:
     gi = root / ".gitignore"
     if not gi.exists():
         try:
-            gi.write_text("# created by leaklint\n*\n", encoding="utf-8")
+            gi.write_text(_GITIGNORE, encoding="utf-8")
         except OSError:
             pass
+
+
+def is_cache_dir(folder: Path) -> bool:
+    """Whether `folder` is a leaklint cache (it holds the .gitignore leaklint leaves in one)."""
+    try:
+        return (folder / ".gitignore").read_text(encoding="utf-8") == _GITIGNORE
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 # --- JSON form of a FileResult ----------------------------------------------------------------------

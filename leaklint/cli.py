@@ -399,6 +399,35 @@ def rule_cmd(rule_id: str) -> None:
         click.echo(body, nl=False)
 
 
+@cli.command("clean")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Cache location (default: as for check, .leaklint_cache next to the config, else in the current folder).")
+def clean_cmd(cache_dir: str | None) -> None:
+    """Delete the result cache."""
+    import shutil
+
+    from leaklint.cache import DEFAULT_DIR, is_cache_dir
+    from leaklint.settings import find_config
+
+    if cache_dir:
+        folder = Path(cache_dir)
+    else:
+        cfg = find_config(Path.cwd())
+        folder = (cfg.parent if cfg is not None else Path.cwd()) / DEFAULT_DIR
+    if not folder.exists():
+        click.echo(f"leaklint: no cache at {folder}", err=True)
+        return
+    if not is_cache_dir(folder):  # never delete a folder leaklint did not make
+        click.echo(f"leaklint: {folder} is not a leaklint cache (no .gitignore of leaklint's in it); left alone",
+                   err=True)
+        sys.exit(EXIT_ERROR)
+    shutil.rmtree(folder, ignore_errors=True)
+    if folder.exists():
+        click.echo(f"leaklint: could not delete all of {folder}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"leaklint: deleted {folder}", err=True)
+
+
 @cli.command("lsp")
 @click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default).")
 def lsp_cmd(stdio: bool) -> None:

@@ -178,3 +178,77 @@ def test_identical_lines_get_distinct_fingerprints_in_order() -> None:
     assert first.fingerprint != second.fingerprint
     # the first of the identical lines keeps its fingerprint when the second goes away
     assert fingerprint_findings([finding(2)], lines)[0].fingerprint == first.fingerprint
+
+
+def test_the_cache_forgets_what_no_run_has_used_for_30_days(tmp_path: Path) -> None:
+    """Entries unused for `MAX_AGE_NS` go (at most one sweep a day), so do other versions' folders
+    and manifest entries of files no run sees any more; what the runs use stays."""
+    import time
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(2):
+        (src / f"f{i}.js").write_text(f"function f{i}() {{ leak{i} = 1; }}\nf{i}();\n")
+        os.utime(src / f"f{i}.js", (1_600_000_000, 1_600_000_000))
+    cache = tmp_path / "cache"
+    leaklint(tmp_path, "--format", "json", "--cache-dir", str(cache), "src")
+    (version,) = [p for p in cache.iterdir() if p.is_dir()]
+    entries = [p for p in version.rglob("*") if p.is_file() and len(p.name) == 64]
+    assert len(entries) == 2
+    (manifest,) = version.glob("manifest-*.json")
+    assert len(json.loads(manifest.read_text())["files"]) == 2
+
+    long_ago = 1_600_000_000
+    os.utime(version / ".pruned", (long_ago, long_ago))  # the last sweep was long ago
+    stale = entries[0]
+    os.utime(stale, (long_ago, long_ago))
+    old_version = cache / "0.0.0-old"
+    (old_version / "ab").mkdir(parents=True)
+    (old_version / "ab" / ("ab" * 32)).write_text("{}")
+    for p in (old_version / "ab" / ("ab" * 32), old_version / "ab", old_version):
+        os.utime(p, (long_ago, long_ago))
+    data = json.loads(manifest.read_text())
+    data["files"]["gone.js"] = [[1, 2, 3, 4], long_ago * 10**9, "", None]  # a file deleted long ago
+    data["files"]["recent.js"] = [[1, 2, 3, 4], time.time_ns() - 10**9, "", None]  # seen a second ago
+    manifest.write_text(json.dumps(data))
+
+    (src / "f2.js").write_text("new2 = 1;\n")  # something to add: the manifest is written again
+    leaklint(tmp_path, "--format", "json", "--cache-dir", str(cache), "src")
+    assert not stale.exists() and all(p.exists() for p in entries[1:])  # the sweep ran
+    assert not old_version.exists()
+    assert set(json.loads(manifest.read_text())["files"]) == {"src/f0.js", "src/f1.js", "src/f2.js", "recent.js"}
+    assert (version / ".pruned").exists()
+
+    # a day has not passed: no second sweep, even of an entry unused for long
+    survivor = next(p for p in version.rglob("*") if p.is_file() and len(p.name) == 64)
+    os.utime(survivor, (long_ago, long_ago))
+    (src / "f3.js").write_text("new3 = 1;\n")
+    leaklint(tmp_path, "--format", "json", "--cache-dir", str(cache), "src")
+    assert survivor.exists()
+
+
+def test_clean_deletes_the_cache_and_nothing_else(tmp_path: Path) -> None:
+    (tmp_path / "a.js").write_text("leak = 1;\n")
+    leaklint(tmp_path, "--cache-dir", "c", "a.js")
+    assert (tmp_path / "c").is_dir()
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "keep.txt").write_text("x")
+
+    def clean(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "leaklint", "clean", *args], cwd=tmp_path,
+                              capture_output=True, text=True)
+
+    refused = clean("--cache-dir", "mine")
+    assert refused.returncode == 2 and "not a leaklint cache" in refused.stderr
+    assert (other / "keep.txt").exists()
+    done = clean("--cache-dir", "c")
+    assert done.returncode == 0 and not (tmp_path / "c").exists()
+    assert clean("--cache-dir", "c").returncode == 0  # nothing there: nothing to do
+    # the default location is the one `check` uses: next to the config
+    (tmp_path / "leaklint.toml").write_text("")
+    (tmp_path / "sub").mkdir()
+    subprocess.run([sys.executable, "-m", "leaklint", "check", "../a.js"], cwd=tmp_path / "sub", capture_output=True)
+    assert (tmp_path / ".leaklint_cache").is_dir()
+    assert subprocess.run([sys.executable, "-m", "leaklint", "clean"], cwd=tmp_path / "sub").returncode == 0
+    assert not (tmp_path / ".leaklint_cache").exists()
