@@ -79,18 +79,21 @@ def _cached(sf: SourceFile, settings: Settings, report_unused: bool, cache: Cach
         if hit is not None:
             return hit
         seen[sf.display] = (st, checked_ns, context)
-    ready = _prepare(sf, settings)
+    ready = _prepare(sf, settings, st)
     if isinstance(ready, FileResult):
         return ready
     raw, enabled = ready
     return cache.get(_cache_key(cache, sf, raw, enabled, report_unused))
 
 
-def _prepare(sf: SourceFile, settings: Settings) -> tuple[bytes, tuple[str, ...]] | FileResult:
-    """The file's bytes and the rules enabled for it, or its whole result when there is nothing to analyse."""
+def _prepare(sf: SourceFile, settings: Settings,
+             st: os.stat_result | None = None) -> tuple[bytes, tuple[str, ...]] | FileResult:
+    """The file's bytes and the rules enabled for it, or its whole result when there is nothing to
+    analyse. `st`: the file's status if the caller has just taken it."""
     enabled = settings.rules_for(sf.display, _enabled(settings))
     try:
-        st = os.stat(sf.path)
+        if st is None:
+            st = os.stat(sf.path)
         if stat.S_ISDIR(st.st_mode):
             return FileResult(sf.display, notifications=[Notification(
                 NotificationKind.UNREADABLE, sf.display, "is a directory, not a file", Severity.ERROR)])
@@ -248,7 +251,9 @@ def check_paths(
         now = time.time_ns()
         manifest.save(now)
         cache.prune(now)
-    return collect(results, settings, len(files), notes)
+    report = collect(results, settings, len(files), notes)
+    report.files = tuple(f.path for f in files)
+    return report
 
 
 def _size(p: Path) -> int:

@@ -172,7 +172,7 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
                                  progress=_progress_bar())
     report.category = category
     if heap_snapshots:
-        checked = [Path(stdin_filename)] if stdin_filename is not None else _checked_files(paths, settings)
+        checked = [Path(stdin_filename)] if stdin_filename is not None else list(report.files)
         if (code := _add_heap(report, heap_snapshots, checked)) is not None:
             return code
     if write_baseline:
@@ -240,13 +240,6 @@ def _needs_numpy() -> None:
     except ModuleNotFoundError:
         click.echo("leaklint: heap snapshots need numpy: pip install 'leaklint[heap]'", err=True)
         sys.exit(EXIT_ERROR)
-
-
-def _checked_files(paths, settings) -> list[Path]:
-    from leaklint.files import discover
-
-    return [f.path for f in discover(paths, settings.exclude_spec(), settings.base, settings.respect_gitignore, [],
-                                         settings.force_exclude)]
 
 
 def _diff(snapshots, min_growth: int = 100, min_ratio: float = 0.1):
@@ -329,7 +322,7 @@ def _run_heap_diff(snapshots, fmt, output, sources, min_growth, min_ratio, exit_
             click.echo(f"leaklint: config error: {e}", err=True)
             return EXIT_ERROR
         report = api.check_paths(sources, settings)
-        checked = _checked_files(sources, settings)
+        checked = list(report.files)
     else:
         report = api.collect([], settings, 0)
     if (code := _add_heap(report, snapshots, checked, min_growth, min_ratio)) is not None:

@@ -33,6 +33,8 @@ class Report:
     category: str | None = None
     # the comparison of heap snapshots (`leaklint heap diff`, `check --heap`), reported before the findings
     heap: "HeapDiff | None" = None
+    # the files discovered and checked (`check_paths`), for linking heap growth to them
+    files: tuple[Path, ...] = ()
 
     @property
     def errors(self) -> list[Notification]:
