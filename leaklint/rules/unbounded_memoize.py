@@ -405,10 +405,8 @@ def _closure_caches(ctx: RuleContext, index: Collections) -> Iterator[ClosureCac
     if not grown:
         return
     returns = _BareReturns(model)
-    for binding in model.bindings():
-        sites = grown.get(binding)
-        if sites is None:
-            continue
+    # the grown locals only, not every binding of the file (444,000 on the corpus), in source order
+    for binding, sites in sorted(grown.items(), key=lambda item: item[0].node.start_byte if item[0].node else -1):
         init = unwrap(binding.init)
         if init is None or binding.node is None or init.type not in ("object", "new_expression", "call_expression"):
             continue
