@@ -221,14 +221,18 @@ class SemanticModel:
 
     # --- references -----------------------------------------------------------------------------
 
-    @cached_property
-    def _binding_by_name_node(self) -> dict[int, Binding]:
-        out: dict[int, Binding] = {}
-        for scope in self.scopes:
-            for b in scope.variables.values():
-                if b.node is not None:
-                    out[b.node.id] = b
-        return out
+    def _declared_by(self, identifier: ts.Node) -> Binding | None:
+        """The binding an identifier declares: in a scope around it (the innermost first, as a block's
+        function is before its Annex B copy in the function's scope) with the identifier as its node."""
+        name = identifier.text.decode("utf-8", "replace")
+        nid = identifier.id
+        scope: Scope | None = self._binder.scope_at(identifier.start_byte)
+        while scope is not None:
+            b = scope.variables.get(name)
+            if b is not None and b.node is not None and b.node.id == nid:
+                return b
+            scope = scope.parent
+        return None
 
     def reference(self, identifier: ts.Node) -> Reference | None:
         """The reference an identifier makes; None for a declared name or a name that is no variable."""
@@ -239,7 +243,7 @@ class SemanticModel:
         ref = self._binder.reference_at(identifier)
         if ref is not None:
             return ref.binding
-        return self._binding_by_name_node.get(identifier.id)
+        return self._declared_by(identifier)
 
     def is_global_name(self, identifier: ts.Node | None, *names: str) -> bool:
         """True when `identifier` is a reference that resolves to the global of that name (not a local)."""
