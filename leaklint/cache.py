@@ -253,7 +253,7 @@ def _finding(f: Finding) -> dict[str, Any]:
     return {"rule": f.rule_id, "id": f.message_id, "message": f.message, "hint": f.hint, "path": f.path,
             "span": _span(f.span), "severity": f.severity.value, "confidence": f.confidence.value,
             "related": [[r.message, _span(r.span)] for r in f.related], "fingerprint": f.fingerprint,
-            "suppressed": f.suppressed}
+            "suppressed": f.suppressed, "subjects": list(f.subjects)}
 
 
 def _data(r: FileResult) -> dict[str, Any]:
@@ -285,6 +285,7 @@ def _read_finding(d: dict[str, Any]) -> Finding:
         confidence=Confidence(d["confidence"]),
         related=tuple(Related(_str(m), _read_span(s)) for m, s in d["related"]),
         fingerprint=_str(d["fingerprint"]), suppressed=d["suppressed"] is True,
+        subjects=tuple(_str(s) for s in d["subjects"]),  # an entry written before subjects is a miss
     )
 
 

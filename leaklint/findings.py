@@ -52,6 +52,9 @@ class Finding:
     suppressed: bool = False
     # set when heap snapshots show the collection growing (`leaklint heap diff`, `check --heap`)
     evidence: str = ""
+    # what the finding is about, from its message's data (the collection, target, event, memoizer
+    # cache): what heap growth is matched against, never the names of the reason it gives
+    subjects: tuple[str, ...] = ()
 
     @property
     def sort_key(self) -> tuple:

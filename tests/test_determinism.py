@@ -252,3 +252,16 @@ def test_clean_deletes_the_cache_and_nothing_else(tmp_path: Path) -> None:
     assert (tmp_path / ".leaklint_cache").is_dir()
     assert subprocess.run([sys.executable, "-m", "leaklint", "clean"], cwd=tmp_path / "sub").returncode == 0
     assert not (tmp_path / ".leaklint_cache").exists()
+
+
+def test_a_cached_result_is_the_result() -> None:
+    """Every field of a result survives the cache's JSON form: findings with their related
+    locations, fingerprints and subjects, suppressed findings, notifications."""
+    from leaklint.cache import _data, _result
+
+    source = ("const queue = [];\nexport function handler(job) {\n  queue.push(job);\n}\n"
+              "export function other(k) {\n  cache[k] = 1; // leaklint-disable-line\n}\nconst cache = {};\n"
+              "export const f = () => { leak = 1; };\n")
+    result = check_text(source, "jobs.ts")
+    assert result.findings and result.suppressed and all(f.subjects and f.fingerprint for f in result.findings)
+    assert _result(json.loads(json.dumps(_data(result)))) == result

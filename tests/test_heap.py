@@ -291,3 +291,23 @@ def test_without_numpy_says_how_to_install(tmp_path: Path) -> None:
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 2
     assert proc.stderr.strip() == "leaklint: heap snapshots need numpy: pip install 'leaklint[heap]'"
+
+
+def test_growth_is_matched_to_what_a_finding_is_about_not_to_its_reason() -> None:
+    """`queue` grows "on every call of `handler`": a growing `handler` is not that finding's leak,
+    a growing `queue` is."""
+    from leaklint.api import check_text
+    from leaklint.heap.diff import Growth
+    from leaklint.heap.link import _matches, finding_names
+
+    source = "const queue = [];\nexport function handler(job) {\n  queue.push(job);\n}\n"
+    (finding,) = check_text(source, "jobs.mjs").findings
+    assert "`handler`" in finding.message
+    assert finding_names(finding) == {"queue"}
+
+    def growth(name: str) -> Growth:
+        return Growth(kind="Array", holder=f"(module) {name}", names=(name,), sizes=(10, 5000), path=(),
+                      origins=(), node_id=1)
+
+    assert _matches(growth("handler"), [finding], ROOT) == []
+    assert _matches(growth("queue"), [finding], ROOT) == [finding]

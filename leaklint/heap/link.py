@@ -2,8 +2,9 @@
 `heap-growth` findings for growth that no finding explains.
 
 A growing collection is matched to a finding by name and by file. Its name is the variable or
-property that holds it (`auditTrail`, `acks`, the event of a listener array); a finding names
-its collection or target in backticks, as every leaklint message does. Its file is the script
+property that holds it (`auditTrail`, `acks`, the event of a listener array); a finding carries
+the names of what it is about (`Finding.subjects`: the collection, target or event its message
+names, not the function its reason names). Its file is the script
 of the functions the snapshot ties to the holder (those defined in the module that declares the
 variable, or the class of the object that has the property); a snapshot taken on a server
 (`/srv/app/src/cache.js`) matches a checkout (`src/cache.js`) by the trailing path components.
@@ -27,8 +28,15 @@ _NAME = re.compile(r"[A-Za-z_$][\w$]*")
 
 
 def finding_names(f: Finding) -> set[str]:
-    """The identifiers a finding's message names in backticks (`cache`, `this.acks`, `'message'`)."""
-    return {name for quoted in _BACKTICKS.findall(f.message) for name in _NAME.findall(quoted)}
+    """The identifiers of what a finding is about (`cache`, `this.acks`, `'message'`): its subjects,
+    never the names in the reason it gives (a growing `handler` is not the `queue` of a finding
+    that grows "on every call of `handler`"). A finding without subjects (one not made by a rule)
+    gives the names its message quotes in backticks."""
+    if f.subjects:  # a value is a name (`cache`), or a description that quotes names ("field `a` of `B`")
+        quoted = [q for s in f.subjects for q in (_BACKTICKS.findall(s) if "`" in s else [s])]
+    else:
+        quoted = _BACKTICKS.findall(f.message)
+    return {name for text in quoted for name in _NAME.findall(text)}
 
 
 def script_path(script: str) -> str:

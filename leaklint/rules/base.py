@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from leaklint.settings import Settings
 
 
+# the message fields that name what a finding is about (see `Finding.subjects`); `reason`,
+# `function`, `component` and the like say why or where, and are left out
+SUBJECT_FIELDS = ("name", "cache", "target", "event", "prop", "handle")
+
+
 class _Data(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -66,5 +71,6 @@ class RuleContext:
                 severity=meta.severity,
                 confidence=meta.confidence,
                 related=tuple(related),
+                subjects=tuple(values[k] for k in SUBJECT_FIELDS if k in values),
             )
         )
