@@ -202,8 +202,16 @@ class Manifest:
 
     def save(self, now_ns: int) -> None:
         """Write the manifest if this run added to it, without the entries of files it has not
-        seen for `MAX_AGE_NS` (deleted or renamed files, or paths no run checks any more)."""
-        if not self.added or self.cache.disabled_reason is not None:
+        seen for `MAX_AGE_NS` (deleted or renamed files, or paths no run checks any more). A
+        manifest this run used and did not change is touched, so that `Cache.prune` keeps it."""
+        if self.cache.disabled_reason is not None:
+            return
+        if not self.added:
+            if self.used:
+                try:
+                    os.utime(self.path)
+                except OSError:
+                    pass
             return
         limit = now_ns - MAX_AGE_NS
         self.entries = {k: e for k, e in self.entries.items() if k in self.used or (

@@ -219,6 +219,15 @@ def test_the_cache_forgets_what_no_run_has_used_for_30_days(tmp_path: Path) -> N
     assert set(json.loads(manifest.read_text())["files"]) == {"src/f0.js", "src/f1.js", "src/f2.js", "recent.js"}
     assert (version / ".pruned").exists()
 
+    # a manifest in use is kept even when no run has changed it for long
+    for f in src.iterdir():
+        os.utime(f, (long_ago, long_ago))
+    leaklint(tmp_path, "--format", "json", "--cache-dir", str(cache), "src")  # records the new status
+    os.utime(manifest, (long_ago, long_ago))
+    os.utime(version / ".pruned", (long_ago, long_ago))
+    leaklint(tmp_path, "--format", "json", "--cache-dir", str(cache), "src")
+    assert manifest.exists()
+
     # a day has not passed: no second sweep, even of an entry unused for long
     survivor = next(p for p in version.rglob("*") if p.is_file() and len(p.name) == 64)
     os.utime(survivor, (long_ago, long_ago))
