@@ -274,3 +274,23 @@ def test_a_cached_result_is_the_result() -> None:
     result = check_text(source, "jobs.ts")
     assert result.findings and result.suppressed and all(f.subjects and f.fingerprint for f in result.findings)
     assert _result(json.loads(json.dumps(_data(result)))) == result
+
+
+def test_a_cache_hit_keeps_its_entry_from_the_sweep(tmp_path: Path) -> None:
+    """An entry read by a run counts as used: its age starts again, and a sweep keeps it."""
+    import time
+
+    from leaklint.cache import MAX_AGE_NS, Cache
+
+    cache = Cache(tmp_path / "c", "salt")
+    result = check_text("leak = 1;\n", "a.js")
+    old = 1_600_000_000
+    for key in ("a" * 64, "b" * 64):
+        cache.put(key, result)
+        os.utime(cache._path(key), (old, old))
+    assert cache.get("a" * 64) == result  # used: refreshed
+    now = time.time_ns()
+    assert now - os.stat(cache._path("a" * 64)).st_mtime_ns < MAX_AGE_NS
+    assert cache.prune(now) == 1
+    assert os.path.exists(cache._path("a" * 64)) and not os.path.exists(cache._path("b" * 64))
+    assert cache.prune(now) == 0  # the next sweep waits a day
