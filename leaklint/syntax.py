@@ -181,13 +181,18 @@ def field(node: ts.Node, name: str) -> ts.Node | None:
     return node.child_by_field_name(name)
 
 
+# what `unwrap` strips: parentheses, then TypeScript-only wrappers
+WRAPPER_TYPES = ("parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
+                 "type_assertion")
+
+
 def unwrap(node: ts.Node | None) -> ts.Node | None:
     """Strip parentheses and TypeScript-only wrappers (`x as T`, `x!`, `<T>x`, `x satisfies T`)."""
     while node is not None:
         t = node.type
         if t == "parenthesized_expression":
             node = node.named_child(0)
-        elif t in ("as_expression", "non_null_expression", "satisfies_expression", "type_assertion"):
+        elif t in WRAPPER_TYPES:
             node = _first_value_child(node)
         else:
             return node

@@ -39,7 +39,7 @@ from leaklint.semantic.scope import (
     ScopeKind,
     SourceType,
 )
-from leaklint.syntax import string_value
+from leaklint.syntax import WRAPPER_TYPES, string_value
 
 CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
 # nodes indexed for the rules and the lifetime analysis: only kinds some analysis lists (each
@@ -204,9 +204,8 @@ INDEXED_CALLEES = frozenset({
     "setInterval", "setTimeout", "clearInterval", "clearTimeout", "listen", "createServer",  # timers
     "emit", "emitWithAck", "memoize",
 })
-# what `leaklint.syntax.unwrap` strips
-WRAPPER_KINDS = ("parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
-                 "type_assertion")
+
+
 def _assignment_patterns(wrappers: list[str]) -> str:
     """Assignments grouped by the shape of their target, so that rules need not test every one
     (`SemanticModel.assignments`; each group a superset, the rule's own test decides):
@@ -246,7 +245,7 @@ def binder_query(language: ts.Language) -> ts.Query:
     ranges += sorted(k for k in named if (k.endswith("_type") or k.endswith("_annotation")) and k not in ranges)
     if ranges:
         parts.append("[" + " ".join(f"({k})" for k in ranges) + "] @norefs")
-    parts.append(_assignment_patterns([k for k in WRAPPER_KINDS if has(k)]))
+    parts.append(_assignment_patterns([k for k in WRAPPER_TYPES if has(k)]))
     names = " ".join(f'"{n}"' for n in sorted(INDEXED_CALLEES))
     parts.append("(call_expression function: [(identifier) @callee (member_expression property: (_) @callee)]"
                  f" (#any-of? @callee {names})) @call")

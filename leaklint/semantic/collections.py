@@ -24,13 +24,12 @@ from leaklint.semantic.binder import CLASS_TYPES
 from leaklint.semantic.imports import module_source
 from leaklint.semantic.lifetime import Holder, Repeat, call_arguments, callee_name, class_name
 from leaklint.semantic.scope import Binding, BindingKind
-from leaklint.syntax import FUNCTION_TYPES, string_value, text, unwrap, walk
+from leaklint.syntax import FUNCTION_TYPES, WRAPPER_TYPES, string_value, text, unwrap, walk
 
 if TYPE_CHECKING:
     from leaklint.semantic.model import SemanticModel
 
-WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
-                      "type_assertion"})
+WRAPPERS = frozenset(WRAPPER_TYPES)
 FIELD_TYPES = frozenset({"field_definition", "public_field_definition"})
 
 # what a collection was created as
