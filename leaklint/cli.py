@@ -164,10 +164,7 @@ def _run_check(paths, fmt, output, select, ignore, config_path, isolated, stdin_
     else:
         cdir = None
         if not no_cache and not os.environ.get("LEAKLINT_NO_CACHE"):
-            from leaklint.cache import DEFAULT_DIR
-
-            cdir = Path(cache_dir) if cache_dir else (
-                settings.config_path.parent if settings.config_path else Path.cwd()) / DEFAULT_DIR
+            cdir = _cache_folder(cache_dir, settings.config_path)
         report = api.check_paths(paths, settings, report_unused, jobs=jobs, cache_dir=cdir,
                                  progress=_progress_bar())
     report.category = category
@@ -392,6 +389,15 @@ def rule_cmd(rule_id: str) -> None:
         click.echo(body, nl=False)
 
 
+def _cache_folder(cache_dir: str | None, config_path: Path | None) -> Path:
+    """Where the cache is: `--cache-dir`, else `.leaklint_cache` next to the config, else in the current folder."""
+    from leaklint.cache import DEFAULT_DIR
+
+    if cache_dir:
+        return Path(cache_dir)
+    return (config_path.parent if config_path else Path.cwd()) / DEFAULT_DIR
+
+
 @cli.command("clean")
 @click.option("--cache-dir", type=click.Path(file_okay=False),
               help="Cache location (default: as for check, .leaklint_cache next to the config, else in the current folder).")
@@ -399,14 +405,10 @@ def clean_cmd(cache_dir: str | None) -> None:
     """Delete the result cache."""
     import shutil
 
-    from leaklint.cache import DEFAULT_DIR, is_cache_dir
+    from leaklint.cache import is_cache_dir
     from leaklint.settings import find_config
 
-    if cache_dir:
-        folder = Path(cache_dir)
-    else:
-        cfg = find_config(Path.cwd())
-        folder = (cfg.parent if cfg is not None else Path.cwd()) / DEFAULT_DIR
+    folder = _cache_folder(cache_dir, None if cache_dir else find_config(Path.cwd()))
     if not folder.exists():
         click.echo(f"leaklint: no cache at {folder}", err=True)
         return
