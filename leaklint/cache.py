@@ -261,7 +261,7 @@ def _finding(f: Finding) -> dict[str, Any]:
     return {"rule": f.rule_id, "id": f.message_id, "message": f.message, "hint": f.hint, "path": f.path,
             "span": _span(f.span), "severity": f.severity.value, "confidence": f.confidence.value,
             "related": [[r.message, _span(r.span)] for r in f.related], "fingerprint": f.fingerprint,
-            "suppressed": f.suppressed, "subjects": list(f.subjects)}
+            "suppressed": f.suppressed, "subjects": None if f.subjects is None else list(f.subjects)}
 
 
 def _data(r: FileResult) -> dict[str, Any]:
@@ -293,7 +293,8 @@ def _read_finding(d: dict[str, Any]) -> Finding:
         confidence=Confidence(d["confidence"]),
         related=tuple(Related(_str(m), _read_span(s)) for m, s in d["related"]),
         fingerprint=_str(d["fingerprint"]), suppressed=d["suppressed"] is True,
-        subjects=tuple(_str(s) for s in d["subjects"]),  # an entry written before subjects is a miss
+        # an entry written before subjects is a miss
+        subjects=None if d["subjects"] is None else tuple(_str(s) for s in d["subjects"]),
     )
 
 

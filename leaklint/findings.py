@@ -53,8 +53,9 @@ class Finding:
     # set when heap snapshots show the collection growing (`leaklint heap diff`, `check --heap`)
     evidence: str = ""
     # what the finding is about, from its message's data (the collection, target, event, memoizer
-    # cache): what heap growth is matched against, never the names of the reason it gives
-    subjects: tuple[str, ...] = ()
+    # cache): what heap growth is matched against, never the names of the reason it gives. Empty
+    # when a rule's message has none (a timer); None for a finding no rule's `report` made
+    subjects: tuple[str, ...] | None = None
 
     @property
     def sort_key(self) -> tuple:

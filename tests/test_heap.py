@@ -311,3 +311,10 @@ def test_growth_is_matched_to_what_a_finding_is_about_not_to_its_reason() -> Non
 
     assert _matches(growth("handler"), [finding], ROOT) == []
     assert _matches(growth("queue"), [finding], ROOT) == [finding]
+
+    # a timer's message names no collection: only the reason's `mounted`, which is not what leaks
+    timer_source = "export default {\n  mounted() {\n    setInterval(() => { this.now = Date.now(); }, 1000);\n  },\n};\n"
+    (timer,) = check_text(timer_source, "clock.js").findings
+    assert timer.rule_id == "uncleared-timer" and "`mounted`" in timer.message
+    assert finding_names(timer) == set()
+    assert _matches(growth("mounted"), [timer], ROOT) == []

@@ -30,9 +30,9 @@ _NAME = re.compile(r"[A-Za-z_$][\w$]*")
 def finding_names(f: Finding) -> set[str]:
     """The identifiers of what a finding is about (`cache`, `this.acks`, `'message'`): its subjects,
     never the names in the reason it gives (a growing `handler` is not the `queue` of a finding
-    that grows "on every call of `handler`"). A finding without subjects (one not made by a rule)
-    gives the names its message quotes in backticks."""
-    if f.subjects:  # a value is a name (`cache`), or a description that quotes names ("field `a` of `B`")
+    that grows "on every call of `handler`"), and none when its rule's message has no subject (a
+    timer). Only a finding no rule made gives the names its message quotes in backticks."""
+    if f.subjects is not None:  # a value is a name (`cache`), or a description that quotes names ("field `a` of `B`")
         quoted = [q for s in f.subjects for q in (_BACKTICKS.findall(s) if "`" in s else [s])]
     else:
         quoted = _BACKTICKS.findall(f.message)
