@@ -310,6 +310,13 @@ def source_type_of(parsed: ParsedFile, path: str | os.PathLike) -> SourceType:
     return source_type_for(path, parsed.source, module_syntax)
 
 
+def forget_file_state() -> None:
+    """Forget the package.json types and resolved folders seen so far: a process that lives
+    across edits (the language server, the daemon) calls this before each check."""
+    _package_type.cache_clear()
+    _real_dir.cache_clear()
+
+
 def source_type_context(path: Path, real: str | None = None) -> str | None:
     """What besides a file's own content decides its source type: the nearest package.json "type"
     above the real file (`real`, when discovery has resolved it already)."""

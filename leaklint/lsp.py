@@ -18,7 +18,7 @@ from pygls.workspace import TextDocument
 
 from leaklint import __version__, api
 from leaklint.docs import load_docs
-from leaklint.files import dialect_for
+from leaklint.files import dialect_for, forget_file_state
 from leaklint.findings import Finding, Notification, NotificationKind, Severity, Span
 from leaklint.reporters.text import utf16_to_index
 from leaklint.semantic.model import environment_names
@@ -74,6 +74,7 @@ class LeaklintServer(LanguageServer):
             return []
         if is_excluded(path, settings):
             return []
+        forget_file_state()  # a package.json "type" may have changed since the last check
         result = api.check_text(doc.source, str(path), settings)
         lines = _NEWLINE.split(doc.source)
         for n in result.notifications:

@@ -218,3 +218,18 @@ def test_unsaved_buffer_is_checked_by_language(tmp_path: Path) -> None:
         assert await s.diagnostics(other, version=1) == []
 
     run(tmp_path, script)
+
+
+def test_a_changed_package_json_type_is_seen(tmp_path: Path) -> None:
+    """The server outlives edits: a package.json that becomes `"type": "module"` makes the next
+    check treat the file as a (strict) module, where an assignment creates no global."""
+    pkg = tmp_path / "package.json"
+    pkg.write_text('{"type": "commonjs"}', encoding="utf-8")
+
+    async def script(s: Session) -> None:
+        uri = s.open(tmp_path / "a.js", LEAK)
+        assert [d.code for d in await s.diagnostics(uri, version=1)] == ["implicit-global"]
+        pkg.write_text('{"type": "module"}', encoding="utf-8")
+        assert await s.diagnostics(uri, version=s.change(uri, LEAK + "\n")) == []
+
+    run(tmp_path, script)
