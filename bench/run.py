@@ -11,8 +11,9 @@ Peak RSS is the largest resident size of the process or any of its workers (wait
 
 --largest adds the scaling row: leaklint on the largest file of the list against parsing that file.
 --latency adds the editor rows: a 2,000-line file through `--stdin-filename` against a process that
-parses it (start-up included), and the same check inside a running process (the language server's
-case) against its parse.
+parses it (start-up included), once checked by the process itself and once forwarded to a running
+`leaklint daemon` (started for the measurement, in a folder of its own), and the same check inside
+a running process (the language server's case) against its parse.
 
 leaklint runs with Python's bytecode cache on (PYTHONDONTWRITEBYTECODE unset), as an installed
 package does; a run without it compiles leaklint's modules at every start.
@@ -38,14 +39,16 @@ TOOLS = Path(os.environ.get("LEAKLINT_TOOLS", "/tmp/perf/tools"))
 PY = sys.executable
 
 
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# no daemon answers unless a row asks for one (see --latency)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"LEAKLINT_DAEMON": "0"}
 
 
-def run(cmd: list[str], cwd: Path | None = None, stdin: bytes | None = None) -> tuple[float, float]:
+def run(cmd: list[str], cwd: Path | None = None, stdin: bytes | None = None,
+        env: dict[str, str] | None = None) -> tuple[float, float]:
     """(wall seconds, peak RSS MB) of one whole process and its children."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or ENV)
     if stdin is not None:
         proc.stdin.write(stdin)
         proc.stdin.close()
@@ -124,8 +127,17 @@ def main() -> None:
         base = [PY, str(SHARED / "bench" / "parse_only.py"), "--mode", "parse", str(one)]
         cmd = [PY, "-m", "leaklint", "check", "--isolated", "--no-cache", "--format", "concise",
                "--stdin-filename", Path(path).name, "-"]
-        extra.append(paired(f"editor: {source.count(chr(10)):,}-line file on stdin (whole process)", cmd, base,
-                            max(args.runs, 5), [], stdin=source.encode()))
+        label = f"editor: {source.count(chr(10)):,}-line file on stdin (whole process)"
+        extra.append(paired(label, cmd, base, max(args.runs, 5), [], stdin=source.encode()))
+        runtime = Path(tempfile.mkdtemp(prefix="ll-"))  # short: socket paths are limited to ~100 bytes
+        env = ENV | {"LEAKLINT_DAEMON": "1", "LEAKLINT_RUNTIME_DIR": str(runtime)}
+        subprocess.run([PY, "-m", "leaklint", "daemon", "start", "--idle-timeout", "10"], env=env, check=True)
+        try:
+            extra.append(paired(label.replace("whole process", "whole process, daemon running"), cmd, base,
+                                max(args.runs, 5), [], stdin=source.encode(), env=env))
+        finally:
+            subprocess.run([PY, "-m", "leaklint", "daemon", "stop"], env=env)
+            shutil.rmtree(runtime, ignore_errors=True)
     shutil.rmtree(tmp, ignore_errors=True)
 
     eslint = next((r for r in rows if r[0].startswith("eslint")), None)
@@ -157,12 +169,12 @@ def main() -> None:
 
 
 def paired(name: str, cmd: list[str], base: list[str], runs: int, base_walls: list[float],
-           stdin: bytes | None = None) -> tuple:
+           stdin: bytes | None = None, env: dict[str, str] | None = None) -> tuple:
     """(name, median wall, min, max, median paired ratio to `base`, peak RSS) of `cmd`, alternating with `base`."""
     walls, ratios, rss = [], [], []
     for _ in range(runs):
         b, _r = run(base)
-        w, r = run(cmd, stdin=stdin)
+        w, r = run(cmd, stdin=stdin, env=env)
         base_walls.append(b)
         walls.append(w)
         ratios.append(w / b)

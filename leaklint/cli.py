@@ -437,8 +437,105 @@ def lsp_cmd(stdio: bool) -> None:
     serve()
 
 
-def main() -> None:
-    cli(prog_name="leaklint")
+@cli.group("daemon")
+def daemon_cmd() -> None:
+    """A resident leaklint that answers `check --stdin-filename` for editors (see README)."""
+
+
+_IDLE = click.option("--idle-timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
+                     help="Exit after this many minutes without a request.")
+
+
+@daemon_cmd.command("run")
+@_IDLE
+def daemon_run(idle_timeout: float) -> None:
+    """Serve in the foreground (Ctrl-C stops it)."""
+    from leaklint import daemon
+
+    import signal
+
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # leave through `serve`'s clean-up: the socket file is removed
+
+    signal.signal(signal.SIGTERM, on_term)
+    path = daemon.socket_path()
+    server = daemon.Server(path, idle_timeout * 60)
+    try:
+        server.serve(ready=lambda: click.echo(f"leaklint: daemon {os.getpid()} listening on {path}", err=True))
+    except daemon.DaemonError as e:
+        click.echo(f"leaklint: {e}", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        pass
+
+
+@daemon_cmd.command("start")
+@_IDLE
+def daemon_start(idle_timeout: float) -> None:
+    """Start the daemon in the background, unless it is running already."""
+    import subprocess
+    import time
+
+    from leaklint import daemon
+
+    if (up := daemon.request("status")) is not None:
+        click.echo(f"leaklint: daemon {up.get('pid')} already running", err=True)
+        return
+    log_path = daemon.socket_path()[:-len(".sock")] + ".log"
+    try:
+        daemon.prepare_runtime_dir()
+        log = open(log_path, "w")
+    except (OSError, daemon.DaemonError) as e:
+        click.echo(f"leaklint: cannot start the daemon: {e}", err=True)
+        sys.exit(EXIT_ERROR)
+    with log:
+        child = subprocess.Popen([sys.executable, "-m", "leaklint", "daemon", "run", "--idle-timeout", str(idle_timeout)],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                                 start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if (up := daemon.request("status", timeout=1.0)) is not None:
+            click.echo(f"leaklint: daemon {up.get('pid')} started", err=True)
+            return
+        if child.poll() is not None:
+            break
+        time.sleep(0.05)
+    with open(log_path, errors="replace") as fh:
+        why = fh.read().strip()
+    click.echo(f"leaklint: the daemon did not start{': ' + why if why else ''}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@daemon_cmd.command("stop")
+def daemon_stop() -> None:
+    """Stop the running daemon."""
+    import time
+
+    from leaklint import daemon
+
+    if daemon.request("stop") is None:
+        click.echo("leaklint: no daemon running", err=True)
+        return
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and os.path.exists(daemon.socket_path()):
+        time.sleep(0.02)
+    click.echo("leaklint: daemon stopped", err=True)
+
+
+@daemon_cmd.command("status")
+def daemon_status() -> None:
+    """Say whether the daemon is running (exit 0) or not (exit 1)."""
+    from leaklint import daemon
+
+    up = daemon.request("status")
+    if up is None:
+        click.echo("leaklint: no daemon running", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"leaklint: daemon {up.get('pid')} running (leaklint {up.get('version')}, {up.get('path')})")
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli(args=argv, prog_name="leaklint")
 
 
 if __name__ == "__main__":
