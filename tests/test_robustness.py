@@ -588,3 +588,30 @@ def test_files_are_handed_to_workers_in_batches_large_ones_alone() -> None:
     assert batches[0] == files[:1] and batches[1] == files[1:2]  # each over a batch's share
     assert [f for b in batches for f in b] == files  # every file once, in order
     assert all(len(b) <= 200 for b in batches) and len(batches) < len(files) // 50
+
+
+def test_workers_start_only_for_enough_work_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default a few small files (a pre-commit run) are checked in the process itself, where
+    starting workers would cost more than it saves; an explicit number of jobs is obeyed."""
+    import concurrent.futures
+
+    for i in range(3):
+        (tmp_path / f"f{i}.js").write_text(f"leak{i} = 1;\n")
+    pools: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    def counting(*args, **kwargs):
+        pools.append(kwargs.get("max_workers", 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counting)
+    monkeypatch.setattr(api, "default_jobs", lambda: 2)
+    monkeypatch.chdir(tmp_path)
+    alone = api.check_paths(["."], Settings())
+    assert pools == []
+    asked = api.check_paths(["."], Settings(), jobs=2)
+    assert pools == [2]
+    monkeypatch.setattr(api, "PARALLEL_MIN_BYTES", 10)
+    assert api.check_paths(["."], Settings()).findings == alone.findings == asked.findings
+    assert pools == [2, 2]
+    assert len(alone.findings) == 3
