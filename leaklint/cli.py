@@ -473,7 +473,6 @@ def daemon_run(idle_timeout: float) -> None:
 @_IDLE
 def daemon_start(idle_timeout: float) -> None:
     """Start the daemon in the background, unless it is running already."""
-    import subprocess
     import time
 
     from leaklint import daemon
@@ -481,17 +480,15 @@ def daemon_start(idle_timeout: float) -> None:
     if (up := daemon.request("status")) is not None:
         click.echo(f"leaklint: daemon {up.get('pid')} already running", err=True)
         return
-    log_path = daemon.socket_path()[:-len(".sock")] + ".log"
     try:
         daemon.prepare_runtime_dir()
-        log = open(log_path, "w")
     except (OSError, daemon.DaemonError) as e:
         click.echo(f"leaklint: cannot start the daemon: {e}", err=True)
         sys.exit(EXIT_ERROR)
-    with log:
-        child = subprocess.Popen([sys.executable, "-m", "leaklint", "daemon", "run", "--idle-timeout", str(idle_timeout)],
-                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
-                                 start_new_session=True)
+    child = daemon.start_in_background(idle_timeout)
+    if child is None:
+        click.echo(f"leaklint: cannot start the daemon (see {daemon.log_path()})", err=True)
+        sys.exit(EXIT_ERROR)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if (up := daemon.request("status", timeout=1.0)) is not None:
@@ -500,8 +497,11 @@ def daemon_start(idle_timeout: float) -> None:
         if child.poll() is not None:
             break
         time.sleep(0.05)
-    with open(log_path, errors="replace") as fh:
-        why = fh.read().strip()
+    try:
+        with open(daemon.log_path(), errors="replace") as fh:
+            why = fh.read().strip()
+    except OSError:
+        why = ""
     click.echo(f"leaklint: the daemon did not start{': ' + why if why else ''}", err=True)
     sys.exit(EXIT_ERROR)
 

@@ -11,7 +11,9 @@ byte; configuration files, `package.json` and the rule set are read again for ev
 The client side (`forward`) imports nothing but the standard library's socket layer, and every
 failure (no daemon, a daemon of another installation or of changed code, a crash) falls back to
 checking in the calling process. Only `check --stdin-filename` with its output going to a pipe or
-a file is forwarded: a terminal gets the ordinary run. `LEAKLINT_DAEMON=0` turns forwarding off.
+a file is forwarded: a terminal gets the ordinary run. `LEAKLINT_DAEMON=0` turns forwarding off;
+`LEAKLINT_DAEMON=auto` starts a daemon in the background when none is running (that run checks the
+file itself; the next ones are forwarded).
 
 The socket lives in a folder only the user can enter (`$XDG_RUNTIME_DIR/leaklint`, else
 `/tmp/leaklint-UID`); its name holds the version and where this leaklint is installed, so that two
@@ -106,7 +108,11 @@ def forward(argv: list[str]) -> tuple[int | None, bytes | None]:
     if not wants_daemon(argv):
         return None, None
     path = socket_path()
-    if not os.path.exists(path) or sys.stdin is None:
+    if sys.stdin is None:
+        return None, None
+    if not os.path.exists(path):
+        if os.environ.get("LEAKLINT_DAEMON") == "auto":
+            start_in_background()
         return None, None
     import socket
 
@@ -132,6 +138,28 @@ def forward(argv: list[str]) -> tuple[int | None, bytes | None]:
     os.write(1, out) if out else None
     os.write(2, err) if err else None
     return int(reply["exit"]), data
+
+
+def start_in_background(idle_minutes: float = DEFAULT_IDLE_MINUTES):
+    """Start `leaklint daemon run` detached from this process (its errors go to a log file next
+    to the socket); the process, or None when it could not be started."""
+    import subprocess
+
+    try:
+        folder = prepare_runtime_dir()
+        # the daemon must load this very leaklint, whatever the folder it runs in finds first
+        pythonpath = os.pathsep.join(p for p in (os.path.dirname(PACKAGE_DIR), os.environ.get("PYTHONPATH")) if p)
+        with open(log_path(), "w") as log:
+            return subprocess.Popen(
+                [sys.executable, "-m", "leaklint", "daemon", "run", "--idle-timeout", str(idle_minutes)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, cwd=folder,
+                env={**os.environ, "PYTHONPATH": pythonpath}, start_new_session=True)
+    except (OSError, DaemonError):
+        return None
+
+
+def log_path() -> str:
+    return socket_path()[:-len(".sock")] + ".log"
 
 
 def request(op: str, timeout: float = 5.0) -> dict | None:

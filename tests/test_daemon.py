@@ -16,6 +16,8 @@ from leaklint import daemon
 pytestmark = pytest.mark.skipif(not hasattr(os, "getuid"), reason="Unix sockets")
 
 ROOT = Path(__file__).resolve().parent.parent
+# every process of these tests loads the leaklint this one did (the daemon's socket is named after it)
+PYTHONPATH = str(Path(daemon.PACKAGE_DIR).parent)
 LEAKY = b"""const EventEmitter = require('events');
 const bus = new EventEmitter();
 const seen = [];
@@ -38,7 +40,7 @@ def runtime(monkeypatch):
 
 def leaklint(*args: str, cwd: Path | None = None, stdin: bytes = b"", daemon_on: bool = True,
              check: bool = False) -> subprocess.CompletedProcess:
-    env = dict(os.environ, LEAKLINT_DAEMON="1" if daemon_on else "0")
+    env = dict(os.environ, LEAKLINT_DAEMON="1" if daemon_on else "0", PYTHONPATH=PYTHONPATH)
     env.pop("LEAKLINT_STRICT", None)  # as users run it
     return subprocess.run([sys.executable, "-m", "leaklint", *args], input=stdin, capture_output=True,
                           cwd=cwd or ROOT, env=env, check=check, timeout=120)
@@ -125,7 +127,7 @@ def test_refuses_a_folder_others_can_enter(runtime):
 
 def test_exits_when_idle(runtime):
     child = subprocess.Popen([sys.executable, "-m", "leaklint", "daemon", "run", "--idle-timeout", "0.02"],
-                             stderr=subprocess.PIPE)
+                             stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=PYTHONPATH))
     try:
         child.wait(timeout=60)
     finally:
@@ -137,7 +139,8 @@ def test_exits_when_idle(runtime):
 def test_terminate_removes_the_socket(runtime):
     import signal
 
-    child = subprocess.Popen([sys.executable, "-m", "leaklint", "daemon", "run"], stderr=subprocess.PIPE)
+    child = subprocess.Popen([sys.executable, "-m", "leaklint", "daemon", "run"], stderr=subprocess.PIPE,
+                             env=dict(os.environ, PYTHONPATH=PYTHONPATH))
     try:
         assert child.stderr.readline().startswith(b"leaklint: daemon")  # listening
         assert os.path.exists(daemon.socket_path())
@@ -146,6 +149,32 @@ def test_terminate_removes_the_socket(runtime):
     finally:
         child.kill()
     assert not os.path.exists(daemon.socket_path())
+
+
+def test_auto_starts_one_for_the_next_requests(runtime, tmp_path):
+    import time
+
+    argv = ["check", "--format", "concise", "--stdin-filename", "app.js", "-"]
+    expected = leaklint(*argv, cwd=tmp_path, stdin=LEAKY, daemon_on=False)
+    env = dict(os.environ, LEAKLINT_DAEMON="auto", PYTHONPATH=PYTHONPATH)
+    env.pop("LEAKLINT_STRICT", None)
+
+    def auto() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "leaklint", *argv], input=LEAKY, capture_output=True,
+                              cwd=tmp_path, env=env, timeout=120)
+
+    try:
+        first = auto()  # checks itself, and starts a daemon
+        assert (first.returncode, first.stdout) == (expected.returncode, expected.stdout)
+        deadline = time.monotonic() + 60
+        while daemon.request("status") is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert served() == 0
+        second = auto()
+        assert (second.returncode, second.stdout) == (expected.returncode, expected.stdout)
+        assert served() == 1
+    finally:
+        leaklint("daemon", "stop")
 
 
 def test_stop_and_status(running):
