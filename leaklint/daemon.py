@@ -29,13 +29,13 @@ import sys
 import zlib
 from typing import TYPE_CHECKING, Callable
 
+from leaklint import __version__
+
+# `socket` and `json` are imported when there is a daemon to talk to: a check of standard input
+# with no daemon running pays one `stat` for this module
 if TYPE_CHECKING:
     import socket
-
-# `socket` and `json` are imported when a daemon is there to talk to: a check of standard input
-# with no daemon running pays one `stat` for this module
-
-from leaklint import __version__
+    import subprocess
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_IDLE_MINUTES = 60
@@ -105,11 +105,9 @@ def forward(argv: list[str]) -> tuple[int | None, bytes | None]:
     """Run `argv` in the daemon if this command line is one it answers and one is running: (its
     exit code, or None when this process must run it itself; the standard input if it was read,
     for the caller to run on). Writes the daemon's output."""
-    if not wants_daemon(argv):
+    if not wants_daemon(argv) or sys.stdin is None:
         return None, None
     path = socket_path()
-    if sys.stdin is None:
-        return None, None
     if not os.path.exists(path):
         if os.environ.get("LEAKLINT_DAEMON") == "auto":
             start_in_background()
@@ -133,14 +131,15 @@ def forward(argv: list[str]) -> tuple[int | None, bytes | None]:
             out, err = _recv_data(sock), _recv_data(sock)
     except (OSError, ValueError, DaemonError, struct.error):
         return None, data
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.write(1, out) if out else None
-    os.write(2, err) if err else None
+    for stream, blob in ((sys.stdout, out), (sys.stderr, err)):
+        if blob:
+            stream.flush()
+            stream.buffer.write(blob)
+            stream.buffer.flush()
     return int(reply["exit"]), data
 
 
-def start_in_background(idle_minutes: float = DEFAULT_IDLE_MINUTES):
+def start_in_background(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> subprocess.Popen | None:
     """Start `leaklint daemon run` detached from this process (its errors go to a log file next
     to the socket); the process, or None when it could not be started."""
     import subprocess
@@ -171,7 +170,7 @@ def request(op: str, timeout: float = 5.0) -> dict | None:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(timeout)
             sock.connect(path)
-            _send(sock, {"op": op, "version": __version__}, b"")
+            _send(sock, {"op": op, "version": __version__})
             return _recv_header(sock)
     except (OSError, ValueError, struct.error):
         return None
@@ -286,7 +285,7 @@ class Server:
                     except TimeoutError:
                         break  # idle for too long
                     with conn:
-                        conn.settimeout(None)
+                        conn.settimeout(60)  # a client that connects and sends nothing does not hold it up
                         try:
                             self._handle(conn)
                         except (OSError, ValueError, struct.error):
