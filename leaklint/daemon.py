@@ -18,7 +18,8 @@ file itself; the next ones are forwarded).
 The socket lives in a folder only the user can enter (`$XDG_RUNTIME_DIR/leaklint`, else
 `/tmp/leaklint-UID`); its name holds the version and where this leaklint is installed, so that two
 installations never answer for each other. The daemon exits after an idle time (60 minutes by
-default), on `leaklint daemon stop`, and as soon as any of its source files changes.
+default), on `leaklint daemon stop` or SIGTERM, and at the first request after any of leaklint's
+own files (its code, its rule documents) changed: that request is checked by its caller.
 """
 
 from __future__ import annotations
