@@ -166,6 +166,8 @@ def request(op: str, timeout: float = 5.0) -> dict | None:
     """Send a control request (`status`, `stop`); the reply, or None when no daemon answers."""
     import socket
 
+    if not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
+        return None  # no daemon on this system
     path = socket_path()
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:

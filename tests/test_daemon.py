@@ -209,3 +209,11 @@ def test_a_request_leaves_the_daemon_as_it_was(tmp_path, monkeypatch):
 def test_idle_timeout_must_be_positive(runtime):
     assert leaklint("daemon", "run", "--idle-timeout", "0").returncode == 2
 
+
+
+def test_systems_without_unix_sockets_have_no_daemon(monkeypatch):
+    monkeypatch.delattr(os, "getuid")
+    assert daemon.request("status") is None
+    assert daemon.forward(["check", "--stdin-filename", "a.js", "-"]) == (None, None)
+    with pytest.raises(daemon.DaemonError, match="Unix sockets"):
+        daemon.prepare_runtime_dir()
