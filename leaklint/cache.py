@@ -40,6 +40,33 @@ MAX_AGE_NS = 30 * 24 * 3600 * 10**9  # entries unused for this long are deleted
 PRUNE_EVERY_NS = 24 * 3600 * 10**9  # how often the cache folder is swept for them
 
 
+_file_mode: int | None = None
+
+
+def _write_json(target: Path, data: Any) -> None:
+    """Write `data` to `target` through a temporary file renamed into place (readers never see a
+    partial file), with the permissions any new file gets here (0666 less the umask), not the
+    0600 of a temporary file: a cache restored for another user, or shared by a team, stays
+    readable."""
+    global _file_mode
+    if _file_mode is None:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        _file_mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+        os.chmod(tmp, _file_mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 class Cache:
     def __init__(self, directory: Path, salt: str) -> None:
         self.dir = directory / __version__
@@ -76,16 +103,9 @@ class Cache:
         target = Path(self._path(key))
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(_data(result), fh, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, target)
+            _write_json(target, _data(result))
         except OSError as e:
             self.disabled_reason = f"cache disabled: cannot write {self.dir}: {e.strerror or e}"
-            try:
-                os.unlink(tmp)  # type: ignore[possibly-undefined]
-            except (OSError, UnboundLocalError):
-                pass
         else:
             _ensure_gitignore(self.dir.parent)
 
@@ -218,16 +238,10 @@ class Manifest:
             isinstance(e, list) and len(e) == 4 and isinstance(e[1], int) and e[1] >= limit)}
         try:
             os.makedirs(self.dir, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"files": self.entries}, fh, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, self.path)
+            _write_json(Path(self.path), {"files": self.entries})
             _ensure_gitignore(self.cache.dir.parent)
         except OSError:
-            try:
-                os.unlink(tmp)  # type: ignore[possibly-undefined]
-            except (OSError, UnboundLocalError):
-                pass
+            pass
 
 
 _GITIGNORE = "# created by leaklint\n*\n"

@@ -294,3 +294,24 @@ def test_a_cache_hit_keeps_its_entry_from_the_sweep(tmp_path: Path) -> None:
     assert cache.prune(now) == 1
     assert os.path.exists(cache._path("a" * 64)) and not os.path.exists(cache._path("b" * 64))
     assert cache.prune(now) == 0  # the next sweep waits a day
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_cache_files_get_the_permissions_of_new_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      umask: int) -> None:
+    """Entries and manifest as any new file would be (0666 less the umask), not a temporary file's
+    0600: a cache restored for another user, or shared in a team's checkout, stays readable."""
+    from leaklint import api, cache
+    from leaklint.settings import Settings
+
+    (tmp_path / "a.js").write_text("leak = 1;\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cache, "_file_mode", None)
+    old = os.umask(umask)
+    try:
+        api.check_paths(["a.js"], Settings(), jobs=1, cache_dir=tmp_path / "c")
+    finally:
+        os.umask(old)
+    files = [p for p in (tmp_path / "c").rglob("*") if p.is_file() and p.name != ".gitignore"]
+    assert {p.name.startswith("manifest-") for p in files} == {True, False}  # an entry and the manifest
+    assert {p.stat().st_mode & 0o777 for p in files} == {0o666 & ~umask}
