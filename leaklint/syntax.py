@@ -186,6 +186,17 @@ WRAPPER_TYPES = ("parenthesized_expression", "as_expression", "non_null_expressi
                  "type_assertion")
 
 
+WRAPPERS = frozenset(WRAPPER_TYPES)  # the same, for membership tests
+
+
+def climb(node: ts.Node) -> tuple[ts.Node, ts.Node | None]:
+    """`unwrap` upwards: (the outermost wrapper around `node`, or `node`; the parent of that)."""
+    parent = node.parent
+    while parent is not None and parent.type in WRAPPERS:
+        node, parent = parent, parent.parent
+    return node, parent
+
+
 def unwrap(node: ts.Node | None) -> ts.Node | None:
     """Strip parentheses and TypeScript-only wrappers (`x as T`, `x!`, `<T>x`, `x satisfies T`)."""
     while node is not None:

@@ -16,7 +16,7 @@ from leaklint.semantic.imports import import_bindings, module_source
 from leaklint.semantic.lifetime import GLOBAL_OBJECT_NAMES, call_arguments, callee_name, function_name
 from leaklint.semantic.binder import CLASS_TYPES
 from leaklint.semantic.scope import Binding, BindingKind, SourceType
-from leaklint.syntax import FUNCTION_TYPES, member_path, text, unwrap, walk
+from leaklint.syntax import FUNCTION_TYPES, WRAPPERS, climb, member_path, text, unwrap, walk
 
 RULE_ID = "uncleared-timer"
 
@@ -26,7 +26,6 @@ CLEAR_FUNCTIONS = frozenset({"clearInterval", "clearTimeout"})  # interchangeabl
 EFFECT_HOOKS = frozenset({"useEffect", "useLayoutEffect", "useInsertionEffect"})
 # methods of a Node `Timeout` that leave the timer running
 HANDLE_METHODS = frozenset({"unref", "ref", "hasRef", "refresh"})
-WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression"})
 CONDITIONALS = frozenset({"if_statement", "ternary_expression", "switch_case", "switch_default", "catch_clause",
                           "while_statement", "do_statement", "for_statement", "for_in_statement"})
 NODE_GLOBALS = frozenset({"require", "process", "module", "exports", "Buffer", "__dirname", "__filename"})
@@ -228,10 +227,7 @@ def _owner_escapes(ctx: RuleContext, target: ts.Node) -> bool:
     if binding is None:
         return False
     for ref in binding.references:
-        node = ref.node
-        while node.parent is not None and node.parent.type in WRAPPERS:
-            node = node.parent
-        parent = node.parent
+        node, parent = climb(ref.node)
         if ref.is_read and parent is not None and (parent.type in ("return_statement", "arguments", "pair", "array")
                                                    or ref.node.type == "shorthand_property_identifier"
                                                    or (parent.type == "arrow_function" and
@@ -277,9 +273,7 @@ def _callback_clears_this(call: ts.Node, clears: _Clears) -> bool:
 
 def _escapes(node: ts.Node, clear_ids: frozenset[int] = frozenset()) -> bool:
     """A read of a handle other than a test (`if (t)`), a comparison, a `t.unref()` or a clear."""
-    while node.parent is not None and node.parent.type in WRAPPERS:
-        node = node.parent
-    parent = node.parent
+    node, parent = climb(node)
     if parent is None:
         return True
     t = parent.type
@@ -386,9 +380,7 @@ def _check_top_level(ctx: RuleContext, call: ts.Node, sink: _Sink) -> None:
 
 
 def _is_unref(node: ts.Node) -> bool:
-    while node.parent is not None and node.parent.type in WRAPPERS:
-        node = node.parent
-    parent = node.parent
+    node, parent = climb(node)
     return parent is not None and parent.type == "member_expression" and \
         parent.child_by_field_name("object") == node and text(parent.child_by_field_name("property")) == "unref"
 

@@ -25,7 +25,7 @@ import tree_sitter as ts
 
 from leaklint.semantic.lifetime import call_arguments, callee_name, function_name
 from leaklint.semantic.scope import ScopeKind
-from leaklint.syntax import string_value
+from leaklint.syntax import climb, string_value
 
 if TYPE_CHECKING:
     from leaklint.semantic.model import SemanticModel
@@ -44,20 +44,9 @@ EFFECT_HOOKS = frozenset({"useEffect", "useLayoutEffect", "useInsertionEffect"})
 END_EVENTS = frozenset({"close", "end", "disconnect", "finish"})
 _LISTEN_METHODS = frozenset({"on", "once", "addListener", "prependListener", "prependOnceListener",
                              "addEventListener"})
-_WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"})
-
-
-def _outer(node: ts.Node) -> tuple[ts.Node, ts.Node | None]:
-    """`node` lifted out of parentheses and TypeScript wrappers, and its real parent."""
-    parent = node.parent
-    while parent is not None and parent.type in _WRAPPERS:
-        node, parent = parent, parent.parent
-    return node, parent
-
-
 def _callback_of(fn: ts.Node) -> ts.Node | None:
     """The call that `fn` is passed to as an argument, if it is."""
-    _, parent = _outer(fn)
+    _, parent = climb(fn)
     if parent is not None and parent.type == "arguments" and parent.parent is not None \
             and parent.parent.type in ("call_expression", "new_expression"):
         return parent.parent
@@ -77,7 +66,7 @@ def _declared_name(fn: ts.Node, node: ts.Node, parent: ts.Node) -> ts.Node | Non
 
 def _returned_from(model: SemanticModel, fn: ts.Node) -> ts.Node | None:
     """The function that returns `fn` (`return () => ...`, `() => () => ...`, `return cleanup`)."""
-    node, parent = _outer(fn)
+    node, parent = climb(fn)
     if parent is None:
         return None
     if parent.type == "return_statement":
@@ -91,7 +80,7 @@ def _returned_from(model: SemanticModel, fn: ts.Node) -> ts.Node | None:
     for ref in binding.references:
         if ref.is_init or not ref.is_read:
             continue
-        _, rparent = _outer(ref.node)
+        _, rparent = climb(ref.node)
         if rparent is not None and rparent.type == "return_statement":
             return model.enclosing_function(rparent)
     return None
@@ -100,7 +89,7 @@ def _returned_from(model: SemanticModel, fn: ts.Node) -> ts.Node | None:
 def teardown_reason(model: SemanticModel, fn: ts.Node) -> str | None:
     """Why `fn` runs when its owner goes away (a short description), or None."""
     name = function_name(fn)
-    _, parent = _outer(fn)
+    _, parent = climb(fn)
     is_member = fn.type == "method_definition" or (parent is not None and parent.type in (
         "pair", "field_definition", "public_field_definition"))
     if is_member and name in TEARDOWN_METHODS:
@@ -126,7 +115,7 @@ def teardown_reason(model: SemanticModel, fn: ts.Node) -> str | None:
 
 def can_run(model: SemanticModel, fn: ts.Node) -> bool:
     """False only when nothing can call `fn`: a named function that is never referenced."""
-    node, parent = _outer(fn)
+    node, parent = climb(fn)
     if parent is None:
         return True
     name_node = _declared_name(fn, node, parent)

@@ -24,12 +24,11 @@ from leaklint.semantic.binder import CLASS_TYPES
 from leaklint.semantic.imports import module_source
 from leaklint.semantic.lifetime import Holder, Repeat, call_arguments, callee_name, class_name
 from leaklint.semantic.scope import Binding, BindingKind
-from leaklint.syntax import FUNCTION_TYPES, WRAPPER_TYPES, string_value, text, unwrap, walk
+from leaklint.syntax import FUNCTION_TYPES, climb, string_value, text, unwrap, walk
 
 if TYPE_CHECKING:
     from leaklint.semantic.model import SemanticModel
 
-WRAPPERS = frozenset(WRAPPER_TYPES)
 FIELD_TYPES = frozenset({"field_definition", "public_field_definition"})
 
 # what a collection was created as
@@ -151,14 +150,6 @@ def cache_growth_targets(model: "SemanticModel") -> Iterator[ts.Node | None]:
         target = unwrap(node.child_by_field_name("left") or node.child_by_field_name("argument"))
         if target is not None and target.type == "subscript_expression":
             yield target.child_by_field_name("object")
-
-
-def climb(node: ts.Node) -> tuple[ts.Node, ts.Node | None]:
-    """Skip wrapping parentheses and TypeScript casts upwards: (outermost wrapper, its parent)."""
-    parent = node.parent
-    while parent is not None and parent.type in WRAPPERS:
-        node, parent = parent, parent.parent
-    return node, parent
 
 
 def is_static(member: ts.Node) -> bool:
