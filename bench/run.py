@@ -129,7 +129,7 @@ def main() -> None:
                "--stdin-filename", Path(path).name, "-"]
         label = f"editor: {source.count(chr(10)):,}-line file on stdin (whole process)"
         extra.append(paired(label, cmd, base, max(args.runs, 5), [], stdin=source.encode()))
-        runtime = Path(tempfile.mkdtemp(prefix="ll-"))  # short: socket paths are limited to ~100 bytes
+        runtime = Path(tempfile.mkdtemp(prefix="ll-", dir="/tmp" if os.path.isdir("/tmp") else None))  # short: socket paths are limited to ~100 bytes
         env = ENV | {"LEAKLINT_DAEMON": "1", "LEAKLINT_RUNTIME_DIR": str(runtime)}
         subprocess.run([PY, "-m", "leaklint", "daemon", "start", "--idle-timeout", "10"], env=env, check=True)
         try:

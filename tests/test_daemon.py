@@ -32,7 +32,7 @@ module.exports = { onRequest };
 @pytest.fixture
 def runtime(monkeypatch):
     """A socket folder of the test's own (short: socket paths are limited to about 100 bytes)."""
-    folder = tempfile.mkdtemp(prefix="ll-")
+    folder = tempfile.mkdtemp(prefix="ll-", dir="/tmp" if os.path.isdir("/tmp") else None)
     monkeypatch.setenv("LEAKLINT_RUNTIME_DIR", folder)
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
