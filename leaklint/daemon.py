@@ -59,7 +59,9 @@ def runtime_dir() -> str:
     xdg = os.environ.get("XDG_RUNTIME_DIR")
     if xdg:
         return os.path.join(xdg, "leaklint")
-    return os.path.join(os.environ.get("TMPDIR") or "/tmp", f"leaklint-{os.getuid()}")
+    # /tmp as tmux does, rather than a $TMPDIR that may be too long for a socket path (macOS)
+    base = "/tmp" if os.path.isdir("/tmp") else os.environ.get("TMPDIR") or "/tmp"
+    return os.path.join(base, f"leaklint-{os.getuid()}")
 
 
 def socket_path() -> str:
