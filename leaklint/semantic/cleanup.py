@@ -44,6 +44,8 @@ EFFECT_HOOKS = frozenset({"useEffect", "useLayoutEffect", "useInsertionEffect"})
 END_EVENTS = frozenset({"close", "end", "disconnect", "finish"})
 _LISTEN_METHODS = frozenset({"on", "once", "addListener", "prependListener", "prependOnceListener",
                              "addEventListener"})
+
+
 def _callback_of(fn: ts.Node) -> ts.Node | None:
     """The call that `fn` is passed to as an argument, if it is."""
     _, parent = climb(fn)
