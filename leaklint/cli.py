@@ -450,9 +450,9 @@ _IDLE = click.option("--idle-timeout", type=click.FloatRange(min=0, min_open=Tru
 @_IDLE
 def daemon_run(idle_timeout: float) -> None:
     """Serve in the foreground (Ctrl-C stops it)."""
-    from leaklint import daemon
-
     import signal
+
+    from leaklint import daemon
 
     def on_term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # leave through `serve`'s clean-up: the socket file is removed
@@ -481,13 +481,9 @@ def daemon_start(idle_timeout: float) -> None:
         click.echo(f"leaklint: daemon {up.get('pid')} already running", err=True)
         return
     try:
-        daemon.prepare_runtime_dir()
+        child = daemon.start_in_background(idle_timeout)
     except (OSError, daemon.DaemonError) as e:
         click.echo(f"leaklint: cannot start the daemon: {e}", err=True)
-        sys.exit(EXIT_ERROR)
-    child = daemon.start_in_background(idle_timeout)
-    if child is None:
-        click.echo(f"leaklint: cannot start the daemon (see {daemon.log_path()})", err=True)
         sys.exit(EXIT_ERROR)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

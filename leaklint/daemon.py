@@ -113,7 +113,10 @@ def forward(argv: list[str]) -> tuple[int | None, bytes | None]:
     path = socket_path()
     if not os.path.exists(path):
         if os.environ.get("LEAKLINT_DAEMON") == "auto":
-            start_in_background()
+            try:
+                start_in_background()
+            except (OSError, DaemonError):
+                pass  # this check runs here, as every check does when there is no daemon
         return None, None
     import socket
 
@@ -142,22 +145,19 @@ def forward(argv: list[str]) -> tuple[int | None, bytes | None]:
     return int(reply["exit"]), data
 
 
-def start_in_background(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> subprocess.Popen | None:
+def start_in_background(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> subprocess.Popen:
     """Start `leaklint daemon run` detached from this process (its errors go to a log file next
-    to the socket); the process, or None when it could not be started."""
+    to the socket). Raises `DaemonError` or `OSError` when it cannot be started."""
     import subprocess
 
-    try:
-        folder = prepare_runtime_dir()
-        # the daemon must load this very leaklint, whatever the folder it runs in finds first
-        pythonpath = os.pathsep.join(p for p in (os.path.dirname(PACKAGE_DIR), os.environ.get("PYTHONPATH")) if p)
-        with open(log_path(), "w") as log:
-            return subprocess.Popen(
-                [sys.executable, "-m", "leaklint", "daemon", "run", "--idle-timeout", str(idle_minutes)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, cwd=folder,
-                env={**os.environ, "PYTHONPATH": pythonpath}, start_new_session=True)
-    except (OSError, DaemonError):
-        return None
+    folder = prepare_runtime_dir()
+    # the daemon must load this very leaklint, whatever the folder it runs in finds first
+    pythonpath = os.pathsep.join(p for p in (os.path.dirname(PACKAGE_DIR), os.environ.get("PYTHONPATH")) if p)
+    with open(log_path(), "w") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "leaklint", "daemon", "run", "--idle-timeout", str(idle_minutes)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, cwd=folder,
+            env={**os.environ, "PYTHONPATH": pythonpath}, start_new_session=True)
 
 
 def log_path() -> str:
