@@ -1,7 +1,7 @@
 """leaklint benchmark: whole-process wall time against parse-only and ESLint, interleaved.
 
 usage: python bench/run.py [--list small|full|FILE] [--runs 3] [--eslint] [--modes a,b,...]
-                          [--largest] [--latency]
+                          [--largest] [--latency] [--floor]
 
 Needs the pinned real-world corpus (../shared/corpus/real-world.sh) and, for --eslint, the pinned
 tools (../shared/bench/setup-tools.sh; this script runs it when they are missing). Every figure is a
@@ -14,6 +14,11 @@ Peak RSS is the largest resident size of the process or any of its workers (wait
 parses it (start-up included), once checked by the process itself and once forwarded to a running
 `leaklint daemon` (started for the measurement, in a folder of its own), and the same check inside
 a running process (the language server's case) against its parse.
+--floor adds what any analyzer on py-tree-sitter pays before it analyses anything: the parse plus
+one walk of every node by a tree cursor (no Python object per node), and the parse plus one small
+query, each in one process and split over two processes as the default jobs are (the list cut in
+two halves of equal bytes, largest files first, run side by side). With --eslint it prints how
+much faster than ESLint each floor is: the most any leaklint could be.
 
 leaklint runs with Python's bytecode cache on (PYTHONDONTWRITEBYTECODE unset), as an installed
 package does; a run without it compiles leaklint's modules at every start.
@@ -43,21 +48,25 @@ PY = sys.executable
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"LEAKLINT_DAEMON": "0"}
 
 
-def run(cmd: list[str], cwd: Path | None = None, stdin: bytes | None = None,
+def run(cmd: list[str] | list[list[str]], cwd: Path | None = None, stdin: bytes | None = None,
         env: dict[str, str] | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB) of one whole process and its children."""
+    """(wall seconds, peak RSS MB) of one whole process and its children, or of several processes
+    run side by side (a list of commands: the wall time until the last one ends)."""
+    cmds = cmd if cmd and isinstance(cmd[0], list) else [cmd]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or ENV)
+    procs = [subprocess.Popen(c, cwd=cwd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or ENV) for c in cmds]
     if stdin is not None:
-        proc.stdin.write(stdin)
-        proc.stdin.close()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd[:6])} ...")
-    return wall, usage.ru_maxrss / 1024
+        procs[0].stdin.write(stdin)
+        procs[0].stdin.close()
+    rss = 0.0
+    for proc, c in zip(procs, cmds):
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"command failed ({proc.returncode}): {' '.join(c[:6])} ...")
+        rss = max(rss, usage.ru_maxrss / 1024)
+    return time.perf_counter() - start, rss
 
 
 def files_of(list_arg: str) -> Path:
@@ -83,6 +92,8 @@ def main() -> None:
     ap.add_argument("--modes", default="", help="comma-separated subset of modes")
     ap.add_argument("--largest", action="store_true", help="add the largest file of the list, on its own")
     ap.add_argument("--latency", action="store_true", help="add the editor case: one 2,000-line file on stdin")
+    ap.add_argument("--floor", action="store_true", help="add the floors: parse + a walk of every node, parse + "
+                    "a small query, in one process and in two")
     args = ap.parse_args()
 
     lst = files_of(args.list)
@@ -90,11 +101,18 @@ def main() -> None:
     mb = sum(os.path.getsize(p) for p in paths) / 1e6
     parse_only = [PY, str(SHARED / "bench" / "parse_only.py"), "--mode", "parse", str(lst)]
     cache = Path(tempfile.mkdtemp(prefix="leaklint-bench-cache-"))
+    tmp = Path(tempfile.mkdtemp(prefix="leaklint-bench-"))
     modes: dict[str, list[str]] = {
         "leaklint --jobs 1": leaklint_cmd(paths, "--jobs", "1", "--no-cache"),
         "leaklint (default jobs)": leaklint_cmd(paths, "--no-cache"),
         "leaklint, warm cache": leaklint_cmd(paths, "--cache-dir", str(cache)),
     }
+    if args.floor:
+        halves = split_list(paths, tmp)
+        for mode, what in (("walk-bare", "a walk of every node"), ("query", "a small query")):
+            modes[f"floor: parse + {what}, one process"] = parse_only[:-3] + ["--mode", mode, str(lst)]
+            modes[f"floor: parse + {what}, two processes"] = [
+                parse_only[:-3] + ["--mode", mode, str(h)] for h in halves]
     if args.eslint:
         if not (TOOLS / "node_modules" / ".bin" / "eslint").exists():
             subprocess.run(["bash", str(SHARED / "bench" / "setup-tools.sh"), str(TOOLS)], check=True)
@@ -112,7 +130,6 @@ def main() -> None:
     shutil.rmtree(cache, ignore_errors=True)
 
     extra = []  # rows measured against their own parse-only baseline
-    tmp = Path(tempfile.mkdtemp(prefix="leaklint-bench-"))
     if args.largest:
         largest = max(paths, key=os.path.getsize)
         one = tmp / "largest.txt"
@@ -164,8 +181,27 @@ def main() -> None:
         print(f"warm cache: {warm[4] / many[4]:.1%} of the cold run, default jobs (medians: {warm[1] / many[1]:.1%})")
     if eslint and many:
         print(f"ESLint / leaklint (default jobs): {eslint[4] / many[4]:.1f}× (medians: {eslint[1] / many[1]:.1f}×)")
+    for name, *_rest in rows:
+        if eslint and name.startswith("floor:"):
+            print(f"ESLint / {name}: {eslint[4] / by_name[name][4]:.1f}×")
     if args.latency:
         in_process(editor_file(paths)[0])
+
+
+def split_list(paths: list[str], folder: Path) -> list[Path]:
+    """Two file lists of about equal bytes (largest files first, each to the lighter half)."""
+    halves: list[list[str]] = [[], []]
+    sizes = [0, 0]
+    for p in sorted(paths, key=os.path.getsize, reverse=True):
+        i = sizes.index(min(sizes))
+        halves[i].append(p)
+        sizes[i] += os.path.getsize(p)
+    out = []
+    for i, h in enumerate(halves):
+        f = folder / f"half{i}.txt"
+        f.write_text("".join(p + "\n" for p in h))
+        out.append(f)
+    return out
 
 
 def paired(name: str, cmd: list[str], base: list[str], runs: int, base_walls: list[float],
