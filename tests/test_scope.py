@@ -321,3 +321,19 @@ def test_import_bindings_are_found_from_the_specifier_strings() -> None:
         ("clearInterval", ("timers", "clearInterval")), ("t", ("node:timers", "*")),
         ("later", ("timers", "setTimeout")), ("setImmediate", ("timers", "setImmediate")),
         ("interval", ("timers", "setInterval")), ("lazy", ("timers", "setTimeout"))]
+
+
+def test_import_search_needles_cover_every_specifier() -> None:
+    """The plain search before the specifier pattern looks for fewer strings than there are
+    specifiers: each specifier must still contain one of them, or its imports would be missed."""
+    from leaklint.rules.unbounded_memoize import LIBRARY_SPECIFIERS
+    from leaklint.rules.uncleared_timer import TIMER_MODULES
+    from leaklint.semantic.imports import _needles, import_bindings
+
+    for specifiers in (LIBRARY_SPECIFIERS, TIMER_MODULES):
+        needles = _needles(specifiers)
+        assert len(needles) < len(specifiers)
+        assert all(any(n in s.encode() for n in needles) for s in specifiers)
+    for spec in sorted(LIBRARY_SPECIFIERS):  # a file that imports one library only still finds it
+        model = _model_of(f'const m = require("{spec}");\n', "x.js")
+        assert [b.name for b in import_bindings(model, model._binder.source, LIBRARY_SPECIFIERS)] == ["m"], spec

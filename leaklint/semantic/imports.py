@@ -30,13 +30,24 @@ def _quoted(specifiers: frozenset[str]) -> re.Pattern[bytes]:
     return re.compile(rb"[\"'`](?:" + names + rb")[\"'`]")
 
 
+@lru_cache(maxsize=32)
+def _needles(specifiers: frozenset[str]) -> tuple[bytes, ...]:
+    """The fewest byte strings one of which every specifier contains: `lodash/memoize` and
+    `lodash.memoize` hold `lodash`, `node:timers` holds `timers` (one search of the source each)."""
+    out: list[bytes] = []
+    for s in sorted({s.encode("utf-8") for s in specifiers}, key=len):
+        if not any(n in s for n in out):
+            out.append(s)
+    return tuple(out)
+
+
 def import_bindings(model: "SemanticModel", source: bytes, specifiers: Iterable[str]) -> list[Binding]:
     """The bindings an `import` of one of `specifiers` declares, and those of a declaration whose
     value is a `require`/`import()` of one (or a member of it): found from the specifiers' string
     literals, not by looking at every binding. Candidates: `module_source` tells what each holds."""
     out: list[Binding] = []
     specifiers = frozenset(specifiers)
-    if not any(s.encode("utf-8") in source for s in specifiers):
+    if not any(n in source for n in _needles(specifiers)):
         return out  # a plain search first: the pattern, which starts with a quote, scans slower
     root = model.root
     for m in _quoted(specifiers).finditer(source):
