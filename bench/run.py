@@ -102,7 +102,7 @@ def main() -> None:
     parse_only = [PY, str(SHARED / "bench" / "parse_only.py"), "--mode", "parse", str(lst)]
     cache = Path(tempfile.mkdtemp(prefix="leaklint-bench-cache-"))
     tmp = Path(tempfile.mkdtemp(prefix="leaklint-bench-"))
-    modes: dict[str, list[str]] = {
+    modes: dict[str, list[str] | list[list[str]]] = {
         "leaklint --jobs 1": leaklint_cmd(paths, "--jobs", "1", "--no-cache"),
         "leaklint (default jobs)": leaklint_cmd(paths, "--no-cache"),
         "leaklint, warm cache": leaklint_cmd(paths, "--cache-dir", str(cache)),
@@ -181,9 +181,9 @@ def main() -> None:
         print(f"warm cache: {warm[4] / many[4]:.1%} of the cold run, default jobs (medians: {warm[1] / many[1]:.1%})")
     if eslint and many:
         print(f"ESLint / leaklint (default jobs): {eslint[4] / many[4]:.1f}× (medians: {eslint[1] / many[1]:.1f}×)")
-    for name, *_rest in rows:
+    for name, row in by_name.items():
         if eslint and name.startswith("floor:"):
-            print(f"ESLint / {name}: {eslint[4] / by_name[name][4]:.1f}×")
+            print(f"ESLint / {name}: {eslint[4] / row[4]:.1f}×")
     if args.latency:
         in_process(editor_file(paths)[0])
 
@@ -204,7 +204,7 @@ def split_list(paths: list[str], folder: Path) -> list[Path]:
     return out
 
 
-def paired(name: str, cmd: list[str], base: list[str], runs: int, base_walls: list[float],
+def paired(name: str, cmd: list[str] | list[list[str]], base: list[str], runs: int, base_walls: list[float],
            stdin: bytes | None = None, env: dict[str, str] | None = None) -> tuple:
     """(name, median wall, min, max, median paired ratio to `base`, peak RSS) of `cmd`, alternating with `base`."""
     walls, ratios, rss = [], [], []

@@ -32,8 +32,9 @@ def _quoted(specifiers: frozenset[str]) -> re.Pattern[bytes]:
 
 @lru_cache(maxsize=32)
 def _needles(specifiers: frozenset[str]) -> tuple[bytes, ...]:
-    """The fewest byte strings one of which every specifier contains: `lodash/memoize` and
-    `lodash.memoize` hold `lodash`, `node:timers` holds `timers` (one search of the source each)."""
+    """The specifiers that hold no other one: every specifier contains one of them (`lodash/memoize`
+    and `lodash.memoize` hold `lodash`, `node:timers` holds `timers`), so a source that contains
+    none of them imports none of the specifiers. One search of the source each."""
     out: list[bytes] = []
     for s in sorted({s.encode("utf-8") for s in specifiers}, key=len):
         if not any(n in s for n in out):
