@@ -235,7 +235,9 @@ def check_paths(
             progress(len(results), len(files))
     # biggest files first: one large file does not finish last on its own, and the largest trees
     # are built while the heap is still small (a lower peak than building them after many files)
-    sized = sorted(((f, _size(f.path)) for f in todo), key=lambda t: -t[1])
+    # a file the cache look-up has just stat'ed is not stat'ed again for its size
+    sized = sorted(((f, seen[f.display][0].st_size if f.display in seen else _size(f.path)) for f in todo),
+                   key=lambda t: -t[1])
     if jobs == 1 or len(todo) < 2 or (not chosen and sum(n for _, n in sized) < PARALLEL_MIN_BYTES):
         for f, _ in sized:
             results.append(check_file(f, settings, report_unused, cache))
