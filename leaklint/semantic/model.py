@@ -125,9 +125,9 @@ class SemanticModel:
 
     def assignments(self, *groups: str, types: tuple[str, ...] = ASSIGNMENT_TYPES) -> list[ts.Node]:
         """The assignments, compound assignments and updates of the binder's `groups`
-        (`assign.subscript`, `assign.this`, ...: see `binder._assignment_patterns`) whose node type is one of `types`: each once, type by type in
-        the order of `types`, in source order within a type (as `nodes_of(*types)` lists them).
-        A group is a superset: the caller still tests each node."""
+        (`assign.subscript`, `assign.this`, ...: see `binder._assignment_patterns`) whose node type
+        is one of `types`: each once, type by type in the order of `types`, in source order within a
+        type (as `nodes_of(*types)` lists them). A group is a superset: the caller still tests each node."""
         found: dict[int, ts.Node] = {}
         for group in groups:
             for node, _ in self._indexed(group):
@@ -192,8 +192,8 @@ class SemanticModel:
         word = name.encode("utf-8")
         out = []
         for call in self._all_calls:
-            name = _plain_callee_name(call)  # a wrapped callee is among the binder's
-            if name is not None and name.text == word and not self._binder.in_norefs(name.start_byte):
+            callee = _plain_callee_name(call)  # a wrapped callee is among the binder's
+            if callee is not None and callee.text == word and not self._binder.in_norefs(callee.start_byte):
                 out.append(call)
         return out
 
