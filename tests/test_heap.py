@@ -318,3 +318,30 @@ def test_growth_is_matched_to_what_a_finding_is_about_not_to_its_reason() -> Non
     assert timer.rule_id == "uncleared-timer" and "`mounted`" in timer.message
     assert finding_names(timer) == set()
     assert _matches(growth("mounted"), [timer], ROOT) == []
+
+
+def test_retainer_paths_prefer_the_program_to_roots_in_use_while_writing(tmp_path: Path) -> None:
+    """Two paths of the same length hold an array: V8's `(Strong roots)` (what the snapshot writer
+    holds as it goes, met first) and a module's context. The path shown is the context's."""
+    from leaklint.heap.paths import Retainers
+
+    strings = ["", "(GC roots)", "(Strong roots)", "Array", "Object", "system / Context", "auditTrail", "g"]
+    width = len(META["node_fields"])
+    # type, name, id, self_size, edge_count, trace_node_id, detachedness (types and edge types: META's order)
+    nodes = [9, 0, 1, 0, 2, 0, 0,  9, 1, 3, 0, 1, 0, 0,  9, 2, 5, 0, 1, 0, 0,
+             3, 4, 7, 16, 1, 0, 0,  0, 5, 9, 16, 1, 0, 0,  1, 3, 11, 32, 0, 0, 0]
+    edges = [1, 1, 1 * width,  2, 7, 3 * width,  # root: (GC roots), then the global object `g`
+             1, 1, 2 * width,  # (GC roots) -> (Strong roots)
+             1, 1, 5 * width,  # (Strong roots) -> the array
+             3, 5, 4 * width,  # global object -> module context
+             0, 6, 5 * width]  # context variable `auditTrail` -> the array
+    head = json.dumps({"snapshot": {"meta": META, "node_count": 6, "edge_count": 6}})
+    path = tmp_path / "roots.heapsnapshot"
+    path.write_text(head[:-1] + ',"nodes":' + json.dumps(nodes) + ',"edges":' + json.dumps(edges)
+                    + ',"trace_tree":[],"samples":[],"locations":[],"strings":' + json.dumps(strings) + "}",
+                    encoding="utf-8")
+    snap = read_snapshot(path)
+    assert snap.name(5) == "Array"
+    steps = Retainers(snap).path(5)
+    assert [snap.name(s.node) for s in steps] == ["Object", "system / Context", "Array"]
+    assert steps[-1].name == "auditTrail"

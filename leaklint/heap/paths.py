@@ -19,8 +19,9 @@ ROOT = 0  # V8 writes the synthetic root first
 # node types whose outgoing edges are V8's, not the program's: `code` (compiled code, feedback,
 # scope and function info, scripts) and `object shape` (maps and descriptor arrays)
 INTERNAL_NODE_TYPES = ("code", "object shape")
-# GC roots that hold the stack of the code running when the snapshot was written
-TRANSIENT_ROOTS = ("(Stack roots)", "(Handle scope)")
+# GC roots that hold what is in use while the snapshot is written: the stack of the running code,
+# and V8's own strong references (the snapshot writer keeps objects there as it goes)
+TRANSIENT_ROOTS = ("(Stack roots)", "(Handle scope)", "(Strong roots)")
 CONTEXT = "system / Context"
 NATIVE_CONTEXT = "system / NativeContext"
 # the class names of collections and of plain records: a path names its holders, not these
@@ -39,8 +40,8 @@ class Step:
 class Retainers:
     """Shortest-path parents from the root, for every node of one snapshot.
 
-    The search first leaves out the roots that only hold what the running code has on its stack
-    at the moment of the snapshot (`(Stack roots)`, `(Handle scope)`), then goes on from them to
+    The search first leaves out the roots that only hold what is in use at the moment of the
+    snapshot (`(Stack roots)`, `(Handle scope)`, `(Strong roots)`), then goes on from them to
     what is still unreached: a path through a module, a global or an emitter says more than
     "a local variable of whatever function wrote the snapshot".
     """
